@@ -1,0 +1,53 @@
+# The two commands the README promises: `make run` and `make test`. Both set up a fresh machine.
+SHELL := /bin/bash
+PYTHON_VERSION := $(shell cat .python-version)
+UV := python$(PYTHON_VERSION) -m uv
+export UV_PYTHON_DOWNLOADS := never
+export UV_PYTHON := python$(PYTHON_VERSION)
+RUN := $(UV) run --frozen
+PORT ?= 8000
+POSTGRES_URL ?= postgres://postgres@127.0.0.1:5432/comparator
+AXE_VERSION := 4.14.1
+LIGHTHOUSE_VERSION := 13.5.0
+
+.PHONY: run test install install-dev browser test-sqlite test-postgres lint bench audit screenshots clean
+
+install:
+	@python$(PYTHON_VERSION) -m uv --version >/dev/null 2>&1 || python$(PYTHON_VERSION) -m pip install --quiet uv
+	$(UV) sync --frozen --no-dev
+
+install-dev:
+	@python$(PYTHON_VERSION) -m uv --version >/dev/null 2>&1 || python$(PYTHON_VERSION) -m pip install --quiet uv
+	$(UV) sync --frozen
+
+run: install
+	DJANGO_DEBUG=1 $(RUN) --no-dev python manage.py migrate --noinput
+	DJANGO_DEBUG=1 $(RUN) --no-dev python manage.py loadcatalog
+	DJANGO_DEBUG=1 $(RUN) --no-dev python manage.py ensure_admin
+	DJANGO_DEBUG=1 $(RUN) --no-dev python manage.py runserver 127.0.0.1:$(PORT)
+
+# Debian's Chromium for the end-to-end tests, and axe-core from npm for accessibility checks.
+browser:
+	@command -v chromium >/dev/null || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; }
+	@test -f node_modules/axe-core/axe.min.js || npm install --no-save --no-audit --no-fund --silent axe-core@$(AXE_VERSION)
+
+lint: install-dev
+	$(RUN) ruff check .
+	$(RUN) python manage.py makemigrations --check --dry-run
+
+test: install-dev browser lint test-sqlite test-postgres
+
+test-sqlite:
+	$(RUN) pytest
+
+test-postgres:
+	DATABASE_URL=$(POSTGRES_URL) $(RUN) pytest -m "not browser"
+
+bench: install-dev
+	$(RUN) python bench/run.py
+
+audit: install-dev browser
+	$(RUN) python bench/audit.py
+
+clean:
+	rm -rf .venv node_modules staticfiles .pytest_cache

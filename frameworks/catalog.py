@@ -1,0 +1,322 @@
+"""The one place that reads the catalog from the database for scoring and display.
+
+``load_snapshot()`` reads the whole published catalog in a fixed number of queries as plain
+values and returns frozen dataclasses. ``current_snapshot()`` keeps one snapshot per process,
+keyed by the catalog version that every editor save bumps.
+"""
+
+from __future__ import annotations
+
+import threading
+import uuid
+from collections import defaultdict
+from dataclasses import dataclass, field
+from datetime import date
+
+from django.conf import settings
+from django.core.cache import cache
+from django.db import transaction
+from django.db.models import F
+
+from . import models, scoring
+
+VERSION_CACHE_KEY = "catalog-version"
+BEST_USE_FIT = 4
+
+
+@dataclass(frozen=True, slots=True)
+class CapabilityInfo:
+    slug: str
+    name: str
+    description: str
+
+
+@dataclass(frozen=True, slots=True)
+class UseCaseInfo:
+    slug: str
+    name: str
+    description: str
+    spec: scoring.UseCaseSpec
+
+
+@dataclass(frozen=True, slots=True)
+class PointInfo:
+    text: str
+    source_url: str
+
+
+@dataclass(frozen=True, slots=True)
+class FrameworkInfo:
+    slug: str
+    name: str
+    tagline: str
+    overview: str
+    category: str
+    category_label: str
+    website: str
+    docs_url: str
+    repository_url: str
+    license: str
+    first_release: int | None
+    latest_version: str
+    best_for: str
+    choose_if: str
+    color: str
+    symbol: str
+    last_reviewed: date | None
+    pros: tuple[PointInfo, ...] = ()
+    cons: tuple[PointInfo, ...] = ()
+    #: Names of the use cases this framework fits best (fit 4 or 5), best first.
+    best_uses: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class Snapshot:
+    version: str
+    criteria: tuple[scoring.CriterionSpec, ...]
+    capabilities: tuple[CapabilityInfo, ...]
+    use_cases: tuple[UseCaseInfo, ...]
+    frameworks: tuple[scoring.FrameworkSpec, ...]
+    info: dict[str, FrameworkInfo] = field(default_factory=dict)
+
+    @property
+    def capability_names(self) -> dict[str, str]:
+        return {c.slug: c.name for c in self.capabilities}
+
+    def framework(self, slug: str) -> scoring.FrameworkSpec | None:
+        return next((f for f in self.frameworks if f.slug == slug), None)
+
+    def use_case(self, slug: str) -> UseCaseInfo | None:
+        return next((u for u in self.use_cases if u.slug == slug), None)
+
+
+def load_snapshot(version: str = "") -> Snapshot:
+    """Read every published framework and what scores it: nine queries, whatever the size."""
+    category_labels = dict(models.Framework.Category.choices)
+    framework_rows = list(
+        models.Framework.objects.published()
+        .order_by("name")
+        .values(
+            "id",
+            "slug",
+            "name",
+            "tagline",
+            "overview",
+            "category",
+            "website",
+            "docs_url",
+            "repository_url",
+            "license",
+            "first_release",
+            "latest_version",
+            "best_for",
+            "choose_if",
+            "color",
+            "symbol",
+            "last_reviewed",
+        )
+    )
+
+    levels = defaultdict(list)
+    for row in models.Level.objects.order_by("position", "value").values(
+        "criterion_id", "label", "value"
+    ):
+        levels[row["criterion_id"]].append(scoring.LevelSpec(row["label"], row["value"]))
+    criterion_rows = list(
+        models.Criterion.objects.order_by("position", "name").values(
+            "id", "slug", "name", "default_weight", "help_text"
+        )
+    )
+    criteria = tuple(
+        scoring.CriterionSpec(
+            slug=row["slug"],
+            name=row["name"],
+            default_weight=row["default_weight"],
+            levels=tuple(levels[row["id"]]),
+            help_text=row["help_text"],
+        )
+        for row in criterion_rows
+    )
+    criterion_slugs = {row["id"]: row["slug"] for row in criterion_rows}
+
+    ratings = defaultdict(dict)
+    for row in models.Rating.objects.filter(framework__is_published=True).values(
+        "framework_id",
+        "criterion_id",
+        "level__label",
+        "level__value",
+        "note",
+        "source_url",
+        "reviewed_on",
+    ):
+        ratings[row["framework_id"]][criterion_slugs[row["criterion_id"]]] = scoring.RatingSpec(
+            label=row["level__label"],
+            value=row["level__value"],
+            note=row["note"],
+            source_url=row["source_url"],
+            reviewed_on=row["reviewed_on"],
+        )
+
+    capability_rows = list(
+        models.Capability.objects.order_by("position", "name").values(
+            "id", "slug", "name", "description"
+        )
+    )
+    capability_slugs = {row["id"]: row["slug"] for row in capability_rows}
+    supports = defaultdict(dict)
+    for row in models.FrameworkCapability.objects.filter(framework__is_published=True).values(
+        "framework_id", "capability_id", "support", "extension", "detail", "source_url"
+    ):
+        supports[row["framework_id"]][capability_slugs[row["capability_id"]]] = scoring.SupportSpec(
+            support=row["support"],
+            extension=row["extension"],
+            detail=row["detail"],
+            source_url=row["source_url"],
+        )
+
+    use_case_rows = list(
+        models.UseCase.objects.order_by("position", "name").values(
+            "id", "slug", "name", "description", "fit_weight"
+        )
+    )
+    use_case_slugs = {row["id"]: row["slug"] for row in use_case_rows}
+    presets = defaultdict(dict)
+    for row in models.UseCasePreset.objects.values("use_case_id", "criterion_id", "weight"):
+        presets[row["use_case_id"]][criterion_slugs[row["criterion_id"]]] = row["weight"]
+    fits = defaultdict(dict)
+    for row in models.UseCaseFit.objects.filter(framework__is_published=True).values(
+        "framework_id", "use_case_id", "fit", "note"
+    ):
+        fits[row["framework_id"]][use_case_slugs[row["use_case_id"]]] = scoring.FitSpec(
+            fit=row["fit"], note=row["note"]
+        )
+
+    points = defaultdict(lambda: {"pro": [], "con": []})
+    for row in (
+        models.ProCon.objects.filter(framework__is_published=True)
+        .order_by("position", "id")
+        .values("framework_id", "kind", "text", "source_url")
+    ):
+        points[row["framework_id"]][row["kind"]].append(
+            PointInfo(text=row["text"], source_url=row["source_url"])
+        )
+
+    frameworks = tuple(
+        scoring.FrameworkSpec(
+            slug=row["slug"],
+            name=row["name"],
+            ratings=ratings[row["id"]],
+            capabilities=supports[row["id"]],
+            fits=fits[row["id"]],
+        )
+        for row in framework_rows
+    )
+    use_case_names = {row["slug"]: row["name"] for row in use_case_rows}
+    info = {}
+    for row in framework_rows:
+        info[row["slug"]] = FrameworkInfo(
+            slug=row["slug"],
+            name=row["name"],
+            tagline=row["tagline"],
+            overview=row["overview"],
+            category=row["category"],
+            category_label=category_labels.get(row["category"], row["category"]),
+            website=row["website"],
+            docs_url=row["docs_url"],
+            repository_url=row["repository_url"],
+            license=row["license"],
+            first_release=row["first_release"],
+            latest_version=row["latest_version"],
+            best_for=row["best_for"],
+            choose_if=row["choose_if"],
+            color=row["color"],
+            symbol=row["symbol"],
+            last_reviewed=row["last_reviewed"],
+            pros=tuple(points[row["id"]]["pro"]),
+            cons=tuple(points[row["id"]]["con"]),
+            best_uses=tuple(
+                use_case_names[slug]
+                for slug, fit in sorted(
+                    fits[row["id"]].items(), key=lambda item: (-item[1].fit, item[0])
+                )
+                if fit.fit >= BEST_USE_FIT
+            ),
+        )
+    return Snapshot(
+        version=version,
+        criteria=criteria,
+        capabilities=tuple(
+            CapabilityInfo(row["slug"], row["name"], row["description"]) for row in capability_rows
+        ),
+        use_cases=tuple(
+            UseCaseInfo(
+                slug=row["slug"],
+                name=row["name"],
+                description=row["description"],
+                spec=scoring.UseCaseSpec(
+                    slug=row["slug"],
+                    name=row["name"],
+                    fit_weight=row["fit_weight"],
+                    presets=presets[row["id"]],
+                ),
+            )
+            for row in use_case_rows
+        ),
+        frameworks=frameworks,
+        info=info,
+    )
+
+
+def _shared_cache() -> bool:
+    # A per-process cache (locmem) cannot tell other processes about an edit; the database can.
+    return bool(getattr(settings, "REDIS_URL", ""))
+
+
+def current_version() -> str:
+    """A token that changes whenever a catalog change commits.
+
+    Without a shared cache it is the database row's counter. With Redis it is a random token
+    that every commit replaces after it is durable, so a snapshot loaded under a token always
+    includes every commit made before that token was set.
+    """
+    if _shared_cache():
+        token = cache.get(VERSION_CACHE_KEY)
+        if token is None:
+            cache.add(VERSION_CACHE_KEY, uuid.uuid4().hex, timeout=None)
+            token = cache.get(VERSION_CACHE_KEY)
+        if token is not None:
+            return token
+    version = models.CatalogState.objects.filter(pk=1).values_list("version", flat=True).first()
+    return str(version or 0)
+
+
+def bump_version() -> None:
+    """Mark the catalog as changed, inside the caller's transaction."""
+    updated = models.CatalogState.objects.filter(pk=1).update(version=F("version") + 1)
+    if not updated:
+        models.CatalogState.objects.get_or_create(pk=1, defaults={"version": 2})
+    if _shared_cache():
+        transaction.on_commit(lambda: cache.set(VERSION_CACHE_KEY, uuid.uuid4().hex, timeout=None))
+
+
+_lock = threading.Lock()
+_snapshot: Snapshot | None = None
+
+
+def current_snapshot() -> Snapshot:
+    """The catalog as of the latest committed edit, loaded at most once per version and process."""
+    global _snapshot
+    version = current_version()
+    snapshot = _snapshot
+    if snapshot is not None and snapshot.version == version:
+        return snapshot
+    with _lock:
+        if _snapshot is None or _snapshot.version != version:
+            _snapshot = load_snapshot(version)
+        return _snapshot
+
+
+def forget_snapshot() -> None:
+    global _snapshot
+    with _lock:
+        _snapshot = None

@@ -1,0 +1,160 @@
+"""The visitor's requirements form, shared by the compare page and the JSON API."""
+
+from crispy_forms.helper import FormHelper
+from django import forms
+from django.core.exceptions import ValidationError
+
+from . import scoring
+from .catalog import Snapshot
+
+WEIGHT_PREFIX = "w-"
+SINGLE_VALUED = ("use_case",)
+#: Parameters that are not ours (analytics tags and the like) are ignored, up to a limit.
+EXTRA_PARAMETERS = 20
+
+
+class WeightField(forms.IntegerField):
+    """A 0-5 weight; empty means "use the use case's preset, else the default"."""
+
+    def __init__(self, *, criterion: scoring.CriterionSpec, **kwargs):
+        self.criterion = criterion
+        choices = [("", f"Auto ({criterion.default_weight})")] + [
+            (str(i), str(i)) for i in range(scoring.WEIGHT_MIN, scoring.WEIGHT_MAX + 1)
+        ]
+        super().__init__(
+            required=False,
+            min_value=scoring.WEIGHT_MIN,
+            max_value=scoring.WEIGHT_MAX,
+            label=criterion.name,
+            help_text=criterion.help_text,
+            widget=forms.RadioSelect(choices=choices, attrs={"class": "weight-choice"}),
+            error_messages={"invalid": "Enter a whole number from 0 to 5."},
+            **kwargs,
+        )
+
+
+class CompareForm(forms.Form):
+    use_case = forms.ChoiceField(
+        required=False,
+        label="Project type",
+        help_text="Optional: picks sensible weights and adds how well each framework fits.",
+        error_messages={"invalid_choice": "“%(value)s” is not a known use case."},
+    )
+    require = forms.MultipleChoiceField(
+        required=False,
+        label="Must-haves",
+        help_text="Frameworks that do not ship these (even in a limited form) are ranked last.",
+        widget=forms.CheckboxSelectMultiple,
+        error_messages={"invalid_choice": "“%(value)s” is not a known capability."},
+    )
+    frameworks = forms.MultipleChoiceField(
+        required=False,
+        label="Frameworks to compare",
+        help_text="Tick none to compare every framework.",
+        widget=forms.CheckboxSelectMultiple,
+        error_messages={"invalid_choice": "“%(value)s” is not a published framework."},
+    )
+
+    def __init__(self, data=None, *, snapshot: Snapshot, **kwargs):
+        super().__init__(data, **kwargs)
+        self.snapshot = snapshot
+        self.fields["use_case"].choices = [("", "Any project")] + [
+            (u.slug, u.name) for u in snapshot.use_cases
+        ]
+        self.fields["require"].choices = [(c.slug, c.name) for c in snapshot.capabilities]
+        self.fields["frameworks"].choices = [(f.slug, f.name) for f in snapshot.frameworks]
+        for criterion in snapshot.criteria:
+            self.fields[WEIGHT_PREFIX + criterion.slug] = WeightField(criterion=criterion)
+        self.helper = FormHelper()
+        self.helper.form_tag = False
+        self.helper.disable_csrf = True
+
+    def weight_fields(self):
+        return [self[WEIGHT_PREFIX + c.slug] for c in self.snapshot.criteria]
+
+    def full_clean(self):
+        super().full_clean()
+        if self.is_bound and self.data is not None and hasattr(self.data, "getlist"):
+            self._check_parameters()
+
+    def _check_parameters(self):
+        known = set(self.fields)
+        ours = [key for key in self.data if key in known or key.startswith(WEIGHT_PREFIX)]
+        for key in ours:
+            if key not in known:
+                self.add_error(None, f"“{key}” is not a known criterion weight.")
+        for key in (*SINGLE_VALUED, *(k for k in known if k.startswith(WEIGHT_PREFIX))):
+            if len(self.data.getlist(key)) > 1 and key in self.fields:
+                self.add_error(key, "Give this parameter only once.")
+        limit = (
+            len(self.fields)
+            + len(self.snapshot.frameworks)
+            + len(self.snapshot.capabilities)
+            + EXTRA_PARAMETERS
+        )
+        count = sum(len(self.data.getlist(key)) for key in self.data)
+        if count > limit:
+            self.add_error(None, f"Too many parameters ({count}); at most {limit} are accepted.")
+
+    def clean_frameworks(self):
+        return list(dict.fromkeys(self.cleaned_data["frameworks"]))
+
+    def clean_require(self):
+        return list(dict.fromkeys(self.cleaned_data["require"]))
+
+    def clean(self):
+        cleaned = super().clean()
+        weights = self.explicit_weights()
+        use_case = self.chosen_use_case()
+        resolved = scoring.resolve_weights(
+            criteria=self.snapshot.criteria,
+            explicit=weights,
+            use_case=use_case.spec if use_case else None,
+        )
+        fit_weight = use_case.spec.fit_weight if use_case else 0
+        if not self.errors and sum(resolved.values()) + fit_weight == 0:
+            raise ValidationError(
+                "Every weight is 0, so nothing can be compared. Give at least one criterion a "
+                "weight above 0, or pick a project type."
+            )
+        return cleaned
+
+    def explicit_weights(self) -> dict[str, int]:
+        weights = {}
+        for criterion in self.snapshot.criteria:
+            value = self.cleaned_data.get(WEIGHT_PREFIX + criterion.slug)
+            if value is not None:
+                weights[criterion.slug] = value
+        return weights
+
+    def chosen_use_case(self):
+        slug = self.cleaned_data.get("use_case")
+        return self.snapshot.use_case(slug) if slug else None
+
+    def ranking(self) -> scoring.Ranking:
+        """Score the chosen frameworks; call only when the form is valid."""
+        snapshot = self.snapshot
+        use_case = self.chosen_use_case()
+        spec = use_case.spec if use_case else None
+        weights = scoring.resolve_weights(
+            criteria=snapshot.criteria, explicit=self.explicit_weights(), use_case=spec
+        )
+        chosen = self.cleaned_data.get("frameworks")
+        if chosen:
+            frameworks = tuple(f for f in snapshot.frameworks if f.slug in set(chosen))
+        else:
+            frameworks = snapshot.frameworks
+        return scoring.rank(
+            criteria=snapshot.criteria,
+            frameworks=frameworks,
+            weights=weights,
+            use_case=spec,
+            required=self.cleaned_data.get("require") or (),
+            capability_names=snapshot.capability_names,
+        )
+
+    def errors_by_field(self) -> dict[str, list[str]]:
+        return {
+            ("parameters" if field == "__all__" else field): [str(e) for e in errors]
+            for field, errors in self.errors.items()
+        }

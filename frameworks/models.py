@@ -1,0 +1,367 @@
+"""The catalog editors curate: frameworks, criteria and their scales, ratings, capabilities,
+pros and cons, and use cases.
+
+Every model that feeds results bumps the catalog version when saved or deleted (see
+``frameworks.catalog_cache``), so the next result reflects the edit.
+"""
+
+from django.core.exceptions import ValidationError
+from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
+from django.db import models
+from django.db.models import Q
+from django.urls import reverse
+from django.utils import timezone
+from simple_history.models import HistoricalRecords
+
+WEIGHT_MAX = 5
+FIT_MAX = 5
+
+
+def weight_field(default=3, **kwargs):
+    return models.PositiveSmallIntegerField(
+        default=default,
+        validators=[MinValueValidator(0), MaxValueValidator(WEIGHT_MAX)],
+        **kwargs,
+    )
+
+
+class FrameworkQuerySet(models.QuerySet):
+    def published(self):
+        return self.filter(is_published=True)
+
+
+class Framework(models.Model):
+    class Category(models.TextChoices):
+        FULL_STACK = "full-stack", "Full-stack"
+        MICRO = "micro", "Micro framework"
+        API_FIRST = "api-first", "API-first"
+        ASYNC_TOOLKIT = "async-toolkit", "Async toolkit"
+
+    name = models.CharField(max_length=80, unique=True)
+    slug = models.SlugField(
+        max_length=80, unique=True, help_text="Used in URLs and in shared comparison links."
+    )
+    tagline = models.CharField(
+        max_length=200, blank=True, help_text="The project's own tagline, quoted as it is."
+    )
+    overview = models.TextField(blank=True, help_text="A few sentences in our own words.")
+    category = models.CharField(max_length=20, choices=Category, default=Category.MICRO)
+    website = models.URLField(blank=True)
+    docs_url = models.URLField("documentation", blank=True)
+    repository_url = models.URLField("repository", blank=True)
+    license = models.CharField(max_length=60, blank=True)
+    first_release = models.PositiveSmallIntegerField(
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(1990), MaxValueValidator(2100)],
+        help_text="Year of the first public release.",
+    )
+    latest_version = models.CharField(max_length=40, blank=True)
+    best_for = models.CharField(
+        max_length=80, blank=True, help_text='A short summary, such as "Full apps".'
+    )
+    choose_if = models.TextField(
+        "choose it if", blank=True, help_text="Guidance shown when this framework wins."
+    )
+    color = models.CharField(
+        max_length=7,
+        default="#0d6efd",
+        validators=[RegexValidator(r"^#[0-9A-Fa-f]{6}$", "Enter a hex colour such as #0c4b33.")],
+        help_text="Hex colour such as #0c4b33, used next to the symbol, never alone.",
+    )
+    symbol = models.CharField(max_length=8, blank=True, help_text="A short symbol or emoji.")
+    is_published = models.BooleanField(
+        "published", default=False, help_text="Only published frameworks appear to visitors."
+    )
+    last_reviewed = models.DateField(null=True, blank=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    objects = FrameworkQuerySet.as_manager()
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["name"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(color__regex=r"^#[0-9A-Fa-f]{6}$"), name="framework_color_hex"
+            ),
+        ]
+
+    def __str__(self):
+        return self.name
+
+    def get_absolute_url(self):
+        return reverse("frameworks:detail", kwargs={"slug": self.slug})
+
+    def clean(self):
+        if self.first_release and self.first_release > timezone.now().year:
+            raise ValidationError({"first_release": "The first release cannot be in the future."})
+
+
+class Criterion(models.Model):
+    name = models.CharField(max_length=80, unique=True)
+    slug = models.SlugField(
+        max_length=60,
+        unique=True,
+        help_text="Used as the w-<slug> parameter in shared links; change it with care.",
+    )
+    help_text = models.CharField(
+        max_length=240, blank=True, help_text="Shown to visitors next to the weight control."
+    )
+    default_weight = weight_field(help_text="Weight 0–5 used when a visitor sets none.")
+    position = models.PositiveSmallIntegerField(default=0, help_text="Order in forms and tables.")
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["position", "name"]
+        verbose_name_plural = "criteria"
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(default_weight__lte=WEIGHT_MAX), name="criterion_weight_range"
+            ),
+        ]
+
+    def __str__(self):
+        return self.name
+
+    def get_absolute_url(self):
+        return reverse("frameworks:methodology") + f"#criterion-{self.slug}"
+
+
+class Level(models.Model):
+    """One labelled step of a criterion's scale; its value is the share of points it earns."""
+
+    criterion = models.ForeignKey(Criterion, on_delete=models.CASCADE, related_name="levels")
+    label = models.CharField(max_length=40)
+    value = models.PositiveSmallIntegerField(
+        validators=[MaxValueValidator(100)],
+        help_text="0–100: the percent of this criterion's points a framework at this level earns.",
+    )
+    position = models.PositiveSmallIntegerField(default=0, help_text="Worst first.")
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["criterion__position", "position", "value"]
+        constraints = [
+            models.UniqueConstraint(fields=["criterion", "label"], name="level_unique_label"),
+            models.CheckConstraint(condition=Q(value__lte=100), name="level_value_range"),
+        ]
+
+    def __str__(self):
+        return f"{self.criterion.name}: {self.label}" if self.criterion_id else self.label
+
+
+class Capability(models.Model):
+    name = models.CharField(max_length=80, unique=True)
+    slug = models.SlugField(
+        max_length=60, unique=True, help_text="Used as a require=<slug> must-have in shared links."
+    )
+    description = models.CharField(max_length=240, blank=True)
+    position = models.PositiveSmallIntegerField(default=0)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["position", "name"]
+        verbose_name_plural = "capabilities"
+
+    def __str__(self):
+        return self.name
+
+    def get_absolute_url(self):
+        return reverse("frameworks:methodology") + f"#capability-{self.slug}"
+
+
+class UseCase(models.Model):
+    name = models.CharField(max_length=100, unique=True)
+    slug = models.SlugField(max_length=60, unique=True)
+    description = models.CharField(max_length=240, blank=True)
+    fit_weight = weight_field(
+        default=5, help_text="Weight 0–5 of how well a framework fits this use case."
+    )
+    position = models.PositiveSmallIntegerField(default=0)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["position", "name"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(fit_weight__lte=WEIGHT_MAX), name="usecase_fit_weight_range"
+            ),
+        ]
+
+    def __str__(self):
+        return self.name
+
+    def get_absolute_url(self):
+        return reverse("frameworks:compare") + f"?use_case={self.slug}"
+
+
+class UseCasePreset(models.Model):
+    """The weight a use case gives a criterion when a visitor picks that use case."""
+
+    use_case = models.ForeignKey(UseCase, on_delete=models.CASCADE, related_name="presets")
+    criterion = models.ForeignKey(Criterion, on_delete=models.CASCADE, related_name="presets")
+    weight = weight_field()
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["use_case", "criterion__position"]
+        constraints = [
+            models.UniqueConstraint(fields=["use_case", "criterion"], name="preset_unique_pair"),
+            models.CheckConstraint(condition=Q(weight__lte=WEIGHT_MAX), name="preset_weight_range"),
+        ]
+
+    def __str__(self):
+        return f"{self.use_case} · {self.criterion}: {self.weight}"
+
+
+class Rating(models.Model):
+    framework = models.ForeignKey(Framework, on_delete=models.CASCADE, related_name="ratings")
+    criterion = models.ForeignKey(Criterion, on_delete=models.CASCADE, related_name="ratings")
+    level = models.ForeignKey(
+        Level,
+        on_delete=models.PROTECT,
+        related_name="ratings",
+        help_text="A level of this criterion's scale.",
+    )
+    note = models.TextField(blank=True, help_text="Why this level; say what has changed.")
+    source_url = models.URLField("source", blank=True)
+    reviewed_on = models.DateField(default=timezone.localdate)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["framework__name", "criterion__position"]
+        constraints = [
+            models.UniqueConstraint(fields=["framework", "criterion"], name="rating_unique_pair"),
+        ]
+
+    def __str__(self):
+        return f"{self.framework} · {self.criterion}: {self.level.label}"
+
+    def save(self, *args, **kwargs):
+        # A rating whose level belongs to another criterion would silently score wrong.
+        if self.level_id and self.criterion_id and self.level.criterion_id != self.criterion_id:
+            raise ValidationError("A rating's level must belong to its criterion.")
+        super().save(*args, **kwargs)
+
+    def clean(self):
+        if self.level_id and self.criterion_id and self.level.criterion_id != self.criterion_id:
+            raise ValidationError(
+                {"level": f"Choose one of the levels of “{self.criterion.name}”."}
+            )
+
+
+class FrameworkCapability(models.Model):
+    class Support(models.TextChoices):
+        BUILT_IN = "built_in", "Built in"
+        PARTIAL = "partial", "Built in, limited"
+        EXTENSION = "extension", "Via an extension"
+        NONE = "none", "Not available"
+
+    framework = models.ForeignKey(Framework, on_delete=models.CASCADE, related_name="capabilities")
+    capability = models.ForeignKey(Capability, on_delete=models.CASCADE, related_name="supports")
+    support = models.CharField(max_length=12, choices=Support, default=Support.NONE)
+    extension = models.CharField(
+        max_length=120, blank=True, help_text="The extension's name when support is via one."
+    )
+    detail = models.CharField(max_length=300, blank=True)
+    source_url = models.URLField("source", blank=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["framework__name", "capability__position"]
+        verbose_name = "framework capability"
+        verbose_name_plural = "framework capabilities"
+        constraints = [
+            models.UniqueConstraint(
+                fields=["framework", "capability"], name="framework_capability_unique_pair"
+            ),
+            models.CheckConstraint(
+                condition=~Q(support="extension") | ~Q(extension=""),
+                name="framework_capability_extension_named",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.framework} · {self.capability}: {self.get_support_display()}"
+
+    @property
+    def meets_requirement(self):
+        return self.support in (self.Support.BUILT_IN, self.Support.PARTIAL)
+
+    def clean(self):
+        if self.support == self.Support.EXTENSION and not self.extension.strip():
+            raise ValidationError({"extension": "Name the extension that provides this."})
+
+
+class ProCon(models.Model):
+    class Kind(models.TextChoices):
+        PRO = "pro", "Pro"
+        CON = "con", "Con"
+
+    framework = models.ForeignKey(Framework, on_delete=models.CASCADE, related_name="procons")
+    kind = models.CharField(max_length=3, choices=Kind)
+    text = models.CharField(max_length=300)
+    source_url = models.URLField("source", blank=True)
+    position = models.PositiveSmallIntegerField(default=0)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["framework__name", "kind", "position", "id"]
+        verbose_name = "pro or con"
+        verbose_name_plural = "pros and cons"
+        constraints = [
+            models.UniqueConstraint(
+                fields=["framework", "kind", "text"], name="procon_unique_text"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.framework} {self.get_kind_display().lower()}: {self.text}"
+
+
+class UseCaseFit(models.Model):
+    framework = models.ForeignKey(Framework, on_delete=models.CASCADE, related_name="fits")
+    use_case = models.ForeignKey(UseCase, on_delete=models.CASCADE, related_name="fits")
+    fit = models.PositiveSmallIntegerField(
+        validators=[MaxValueValidator(FIT_MAX)], help_text="0 (poor) to 5 (excellent)."
+    )
+    note = models.CharField(max_length=300, blank=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["framework__name", "use_case__position"]
+        verbose_name = "use-case fit"
+        constraints = [
+            models.UniqueConstraint(fields=["framework", "use_case"], name="fit_unique_pair"),
+            models.CheckConstraint(condition=Q(fit__lte=FIT_MAX), name="fit_range"),
+        ]
+
+    def __str__(self):
+        return f"{self.framework} · {self.use_case}: {self.fit}/{FIT_MAX}"
+
+
+class CatalogState(models.Model):
+    """A single row whose version every catalog change bumps, in the same transaction.
+
+    Results are computed from a per-process snapshot of the catalog keyed by this version, so
+    every process (and machine) sees an editor's save in its very next result.
+    """
+
+    version = models.BigIntegerField(default=1)
+
+    class Meta:
+        verbose_name = "catalog state"
+
+    def __str__(self):
+        return f"Catalog version {self.version}"

@@ -1,0 +1,397 @@
+"""Rank frameworks against a visitor's requirements, and explain every point.
+
+The rule, in plain words:
+
+* Each criterion has a scale of labelled levels. A level's value is the percent (0-100) of that
+  criterion's points a framework at that level earns. An unrated criterion earns nothing.
+* The visitor gives each criterion a weight from 0 to 5. A chosen use case adds one more term,
+  the framework's fit for that use case (0-5, as a share of 5), with the weight editors set on
+  the use case.
+* A framework's score is its weighted share of the best possible result, 0 to 100:
+  ``score = 100 * sum(weight * share) / sum(weight)`` over the criteria and the fit term. So
+  multiplying every weight by the same factor changes nothing.
+* Each term's points are ``100 * weight * share / sum(weight)``; the points add up to the score
+  (both are rounded to one decimal so that the rounded points still add up).
+* A framework that lacks a must-have capability (built in, even if limited) is not eligible. It
+  is still scored, and listed after every eligible framework with the must-haves it misses.
+* Order: eligible first, then the higher exact score, then the name, then the slug.
+
+This module is pure: frozen dataclasses in, frozen dataclasses out, no database access. All
+arithmetic is done on integers so that rankings and sensitivity checks are exact.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Collection, Mapping
+from dataclasses import dataclass, field
+from datetime import date
+
+WEIGHT_MIN = 0
+WEIGHT_MAX = 5
+FIT_MAX = 5
+VALUE_MAX = 100
+#: Top two eligible scores closer than this many points are reported as "no clear winner".
+CLOSE_MARGIN = 3.0
+#: Support levels that satisfy a must-have.
+MEETS = frozenset({"built_in", "partial"})
+FIT_TERM = "use-case-fit"
+
+
+@dataclass(frozen=True, slots=True)
+class LevelSpec:
+    label: str
+    value: int
+
+
+@dataclass(frozen=True, slots=True)
+class CriterionSpec:
+    slug: str
+    name: str
+    default_weight: int
+    levels: tuple[LevelSpec, ...] = ()
+    help_text: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class RatingSpec:
+    label: str
+    value: int
+    note: str = ""
+    source_url: str = ""
+    reviewed_on: date | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class SupportSpec:
+    support: str  # built_in | partial | extension | none
+    extension: str = ""
+    detail: str = ""
+    source_url: str = ""
+
+    @property
+    def meets(self) -> bool:
+        return self.support in MEETS
+
+
+@dataclass(frozen=True, slots=True)
+class FitSpec:
+    fit: int
+    note: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class FrameworkSpec:
+    slug: str
+    name: str
+    ratings: Mapping[str, RatingSpec] = field(default_factory=dict)
+    capabilities: Mapping[str, SupportSpec] = field(default_factory=dict)
+    fits: Mapping[str, FitSpec] = field(default_factory=dict)
+
+
+@dataclass(frozen=True, slots=True)
+class UseCaseSpec:
+    slug: str
+    name: str
+    fit_weight: int
+    presets: Mapping[str, int] = field(default_factory=dict)
+
+
+@dataclass(frozen=True, slots=True)
+class Contribution:
+    """What one criterion (or the use-case fit) added to a framework's score."""
+
+    key: str
+    name: str
+    weight: int
+    label: str  # the level label, or "4/5" for fit, or "Not rated"
+    share: float  # 0..1 of this term's possible points that the framework earned
+    points: float  # points added to the score, one decimal
+    max_points: float  # points this term could have added, one decimal
+
+
+@dataclass(frozen=True, slots=True)
+class Result:
+    rank: int
+    slug: str
+    name: str
+    score: float
+    eligible: bool
+    unmet: tuple[str, ...]
+    breakdown: tuple[Contribution, ...]
+    reasons: tuple[str, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class WeightChange:
+    """The smallest single-weight change that would put another framework first."""
+
+    criterion: str
+    criterion_name: str
+    from_weight: int
+    to_weight: int
+    new_leader: str
+    new_leader_name: str
+
+
+@dataclass(frozen=True, slots=True)
+class Ranking:
+    results: tuple[Result, ...]
+    weights: Mapping[str, int]
+    use_case: UseCaseSpec | None
+    required: tuple[str, ...]
+    total_weight: int
+    close_call: bool
+    #: None when there is no eligible winner to challenge or no single change does it.
+    change: WeightChange | None
+
+    @property
+    def winner(self) -> Result | None:
+        if self.results and self.results[0].eligible and self.total_weight > 0:
+            return self.results[0]
+        return None
+
+
+def resolve_weights(
+    *,
+    criteria: Collection[CriterionSpec],
+    explicit: Mapping[str, int],
+    use_case: UseCaseSpec | None = None,
+) -> dict[str, int]:
+    """Each criterion's weight: the visitor's value, else the use case's preset, else default."""
+    weights = {}
+    for criterion in criteria:
+        if criterion.slug in explicit:
+            weights[criterion.slug] = explicit[criterion.slug]
+        elif use_case is not None and criterion.slug in use_case.presets:
+            weights[criterion.slug] = use_case.presets[criterion.slug]
+        else:
+            weights[criterion.slug] = criterion.default_weight
+    return weights
+
+
+def _split_tenths(total_tenths: int, parts: list[float]) -> list[int]:
+    """Round parts to tenths so that they add up to ``total_tenths`` (largest remainder)."""
+    floors = [int(part * 10) for part in parts]
+    remainder = total_tenths - sum(floors)
+    order = sorted(range(len(parts)), key=lambda i: parts[i] * 10 - floors[i], reverse=True)
+    for i in order[: max(remainder, 0)]:
+        floors[i] += 1
+    return floors
+
+
+def _numerator(framework: FrameworkSpec, weights, criteria, use_case) -> int:
+    """The framework's weighted points, scaled so that everything is an integer."""
+    total = 0
+    for criterion in criteria:
+        rating = framework.ratings.get(criterion.slug)
+        if rating is not None:
+            total += weights[criterion.slug] * rating.value * FIT_MAX
+    if use_case is not None:
+        fit = framework.fits.get(use_case.slug)
+        if fit is not None:
+            total += use_case.fit_weight * fit.fit * VALUE_MAX
+    return total
+
+
+def _reasons(framework, breakdown, unmet_names, use_case) -> tuple[str, ...]:
+    reasons = []
+    weighted = [c for c in breakdown if c.weight > 0 and c.key != FIT_TERM]
+    strong = sorted((c for c in weighted if c.share >= 0.99), key=lambda c: (-c.weight, c.name))
+    weak = sorted((c for c in weighted if c.share <= 0.4), key=lambda c: (-c.weight, c.name))
+    if strong:
+        names = ", ".join(f"{c.name.lower()} ({c.label})" for c in strong[:3])
+        reasons.append(f"Top marks on {names}.")
+    if weak:
+        names = ", ".join(f"{c.name.lower()} ({c.label})" for c in weak[:2])
+        reasons.append(f"Loses points on {names}.")
+    if use_case is not None:
+        fit = framework.fits.get(use_case.slug)
+        if fit is None:
+            reasons.append(f"No fit rated for {use_case.name.lower()}.")
+        else:
+            reasons.append(f"Fit for {use_case.name.lower()}: {fit.fit}/{FIT_MAX}.")
+    if unmet_names:
+        reasons.append("Missing must-haves: " + "; ".join(unmet_names) + ".")
+    return tuple(reasons)
+
+
+def rank(
+    *,
+    criteria: tuple[CriterionSpec, ...],
+    frameworks: tuple[FrameworkSpec, ...],
+    weights: Mapping[str, int],
+    use_case: UseCaseSpec | None = None,
+    required: Collection[str] = (),
+    capability_names: Mapping[str, str] | None = None,
+) -> Ranking:
+    """Score and rank ``frameworks``; ``weights`` must give every criterion a weight 0-5."""
+    capability_names = capability_names or {}
+    required = tuple(dict.fromkeys(required))
+    for criterion in criteria:
+        weight = weights[criterion.slug]
+        if not WEIGHT_MIN <= weight <= WEIGHT_MAX:
+            raise ValueError(f"Weight for {criterion.slug} must be {WEIGHT_MIN}-{WEIGHT_MAX}.")
+    fit_weight = use_case.fit_weight if use_case is not None else 0
+    total_weight = sum(weights[c.slug] for c in criteria) + fit_weight
+    # Every numerator is scaled by VALUE_MAX * FIT_MAX so that the arithmetic stays exact.
+    scale = VALUE_MAX * FIT_MAX
+    denominator = total_weight * scale
+
+    scored = []
+    for framework in frameworks:
+        numerator = _numerator(framework, weights, criteria, use_case)
+        raw_score = 100 * numerator / denominator if denominator else 0.0
+        parts, terms = [], []
+        for criterion in criteria:
+            weight = weights[criterion.slug]
+            rating = framework.ratings.get(criterion.slug)
+            share = rating.value / VALUE_MAX if rating else 0.0
+            terms.append(
+                (
+                    criterion.slug,
+                    criterion.name,
+                    weight,
+                    rating.label if rating else "Not rated",
+                    share,
+                )
+            )
+            parts.append(100 * weight * share / total_weight if total_weight else 0.0)
+        if use_case is not None:
+            fit = framework.fits.get(use_case.slug)
+            share = fit.fit / FIT_MAX if fit else 0.0
+            label = f"{fit.fit}/{FIT_MAX}" if fit else "Not rated"
+            terms.append((FIT_TERM, f"Fit: {use_case.name}", fit_weight, label, share))
+            parts.append(100 * fit_weight * share / total_weight if total_weight else 0.0)
+        score_tenths = round(raw_score * 10)
+        tenths = _split_tenths(score_tenths, parts)
+        breakdown = tuple(
+            Contribution(
+                key=key,
+                name=name,
+                weight=weight,
+                label=label,
+                share=share,
+                points=points / 10,
+                max_points=round(100 * weight / total_weight, 1) if total_weight else 0.0,
+            )
+            for (key, name, weight, label, share), points in zip(terms, tenths, strict=True)
+        )
+        unmet = tuple(
+            slug
+            for slug in required
+            if not (framework.capabilities.get(slug) and framework.capabilities[slug].meets)
+        )
+        unmet_names = []
+        for slug in unmet:
+            support = framework.capabilities.get(slug)
+            name = capability_names.get(slug, slug)
+            if support is not None and support.support == "extension" and support.extension:
+                unmet_names.append(f"{name} (only via {support.extension})")
+            else:
+                unmet_names.append(name)
+        scored.append((framework, numerator, score_tenths, breakdown, unmet, tuple(unmet_names)))
+
+    # Exact numerators share one denominator, so they order exactly as the scores do.
+    scored.sort(key=lambda row: (bool(row[4]), -row[1], row[0].name.casefold(), row[0].slug))
+    results = tuple(
+        Result(
+            rank=position,
+            slug=framework.slug,
+            name=framework.name,
+            score=score_tenths / 10,
+            eligible=not unmet,
+            unmet=unmet,
+            breakdown=breakdown,
+            reasons=_reasons(framework, breakdown, unmet_names, use_case),
+        )
+        for position, (framework, _, score_tenths, breakdown, unmet, unmet_names) in enumerate(
+            scored, start=1
+        )
+    )
+    eligible = [row for row in scored if not row[4]]
+    close_call = (
+        len(eligible) >= 2
+        and total_weight > 0
+        and (eligible[0][2] - eligible[1][2]) / 10 < CLOSE_MARGIN
+    )
+    change = None
+    if len(eligible) >= 2 and total_weight > 0:
+        change = smallest_change(
+            criteria=criteria,
+            frameworks=tuple(row[0] for row in eligible),
+            numerators=tuple(row[1] for row in eligible),
+            weights=weights,
+            fit_weight=fit_weight,
+        )
+    return Ranking(
+        results=results,
+        weights=dict(weights),
+        use_case=use_case,
+        required=required,
+        total_weight=total_weight,
+        close_call=close_call,
+        change=change,
+    )
+
+
+def smallest_change(
+    *,
+    criteria: tuple[CriterionSpec, ...],
+    frameworks: tuple[FrameworkSpec, ...],
+    numerators: tuple[int, ...],
+    weights: Mapping[str, int],
+    fit_weight: int = 0,
+) -> WeightChange | None:
+    """The smallest change of one criterion's weight that puts another framework strictly first.
+
+    ``frameworks`` are the eligible ones, best first, with their scaled numerators. Every
+    eligible framework shares the denominator, so the order follows the numerators alone: when
+    weight ``w`` of criterion ``c`` moves by ``d``, each numerator moves by ``d * value * FIT_MAX``.
+    That makes the search linear in criteria times frameworks.
+    """
+    leader, leader_num = frameworks[0], numerators[0]
+    total_weight = sum(weights[c.slug] for c in criteria) + fit_weight
+    best = None  # (abs delta, criterion position, delta, criterion)
+    for position, criterion in enumerate(criteria):
+        weight = weights[criterion.slug]
+        leader_value = _value(leader, criterion.slug)
+        for framework, num in zip(frameworks[1:], numerators[1:], strict=True):
+            gap = leader_num - num  # >= 0 because the leader comes first
+            slope = (_value(framework, criterion.slug) - leader_value) * FIT_MAX
+            if slope == 0:
+                continue
+            # Need delta * slope > gap, with 0 <= weight + delta <= WEIGHT_MAX.
+            steps = gap // abs(slope) + 1
+            delta = steps if slope > 0 else -steps
+            if not WEIGHT_MIN <= weight + delta <= WEIGHT_MAX:
+                continue
+            if total_weight + delta <= 0:
+                continue
+            candidate = (abs(delta), position, delta, criterion)
+            if best is None or candidate[:2] < best[:2]:
+                best = candidate
+    if best is None:
+        return None
+    _, _, delta, criterion = best
+    shifted = [
+        (num + delta * _value(framework, criterion.slug) * FIT_MAX, framework)
+        for framework, num in zip(frameworks, numerators, strict=True)
+    ]
+    top = max(num for num, _ in shifted)
+    new_leader = min(
+        (framework for num, framework in shifted if num == top),
+        key=lambda f: (f.name.casefold(), f.slug),
+    )
+    return WeightChange(
+        criterion=criterion.slug,
+        criterion_name=criterion.name,
+        from_weight=weights[criterion.slug],
+        to_weight=weights[criterion.slug] + delta,
+        new_leader=new_leader.slug,
+        new_leader_name=new_leader.name,
+    )
+
+
+def _value(framework: FrameworkSpec, criterion_slug: str) -> int:
+    rating = framework.ratings.get(criterion_slug)
+    return rating.value if rating is not None else 0

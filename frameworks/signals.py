@@ -1,0 +1,32 @@
+"""Every saved or deleted catalog row bumps the catalog version in the same transaction."""
+
+from django.db.models.signals import post_delete, post_save
+
+from . import catalog, models
+
+CATALOG_MODELS = (
+    models.Framework,
+    models.Criterion,
+    models.Level,
+    models.Capability,
+    models.UseCase,
+    models.UseCasePreset,
+    models.Rating,
+    models.FrameworkCapability,
+    models.ProCon,
+    models.UseCaseFit,
+)
+
+
+def catalog_changed(sender, **kwargs):
+    if kwargs.get("raw"):
+        return
+    catalog.bump_version()
+
+
+def connect():
+    for model in CATALOG_MODELS:
+        post_save.connect(catalog_changed, sender=model, dispatch_uid=f"bump-{model.__name__}")
+        post_delete.connect(
+            catalog_changed, sender=model, dispatch_uid=f"bump-del-{model.__name__}"
+        )

@@ -1,0 +1,9 @@
+// Follow the system colour scheme (light or dark) and keep following it if it changes.
+(function () {
+  var query = window.matchMedia("(prefers-color-scheme: dark)");
+  function apply() {
+    document.documentElement.setAttribute("data-bs-theme", query.matches ? "dark" : "light");
+  }
+  apply();
+  query.addEventListener("change", apply);
+})();

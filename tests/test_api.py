@@ -1,0 +1,89 @@
+"""/api/compare/: the JSON contract from the brief, and 400s with errors by field."""
+
+import pytest
+from django.urls import reverse
+
+URL = "/api/compare/"
+
+
+def test_url_is_the_public_contract():
+    assert reverse("frameworks:api-compare") == URL
+
+
+def test_result_shape_and_order(client, shipped_catalog):
+    response = client.get(URL, {"require": "admin"})
+    assert response.status_code == 200
+    assert response["Content-Type"] == "application/json"
+    data = response.json()
+    assert isinstance(data, list) and len(data) == len(shipped_catalog["frameworks"])
+    for index, item in enumerate(data, start=1):
+        assert {"rank", "framework", "name", "score", "eligible", "unmet", "breakdown"} <= set(item)
+        assert item["rank"] == index
+        assert 0 <= item["score"] <= 100
+        assert round(sum(part["points"] for part in item["breakdown"]), 1) == item["score"]
+        assert item["eligible"] == (item["unmet"] == [])
+    flags = [item["eligible"] for item in data]
+    assert flags == sorted(flags, reverse=True), "ineligible frameworks come last"
+    assert not data[-1]["eligible"] and data[-1]["unmet"] == ["admin"]
+    eligible_scores = [item["score"] for item in data if item["eligible"]]
+    assert eligible_scores == sorted(eligible_scores, reverse=True)
+
+
+def test_breakdown_has_one_entry_per_criterion_and_fit(client, shipped_catalog):
+    data = client.get(URL, {"use_case": "ml-ai", "frameworks": ["fastapi"]}).json()
+    keys = [part["criterion"] for part in data[0]["breakdown"]]
+    assert keys == [c["slug"] for c in shipped_catalog["criteria"]] + ["use-case-fit"]
+
+
+def test_selected_frameworks_only(client, shipped_catalog):
+    data = client.get(URL, {"frameworks": ["flask", "django"]}).json()
+    assert sorted(item["framework"] for item in data) == ["django", "flask"]
+
+
+def test_page_and_api_agree(client, shipped_catalog):
+    params = {"use_case": "content-sites", "w-performance": "4", "require": "templates"}
+    api = client.get(URL, params).json()
+    page = client.get(reverse("frameworks:compare"), params).context["ranking"]
+    assert [(i["framework"], i["score"]) for i in api] == [(r.slug, r.score) for r in page.results]
+
+
+@pytest.mark.parametrize(
+    ("params", "field"),
+    [
+        ({"w-performance": "6"}, "w-performance"),
+        ({"w-performance": "-1"}, "w-performance"),
+        ({"w-performance": "2.5"}, "w-performance"),
+        ({"w-performance": "x"}, "w-performance"),
+        ({"w-performance": ["1", "2"]}, "w-performance"),
+        ({"use_case": ["ml-ai", "real-time"]}, "use_case"),
+        ({"use_case": "nope"}, "use_case"),
+        ({"frameworks": "nope"}, "frameworks"),
+        ({"require": "nope"}, "require"),
+        ({"w-nope": "1"}, "parameters"),
+    ],
+)
+def test_bad_input_is_a_400_with_errors_by_field(client, shipped_catalog, params, field):
+    response = client.get(URL, params)
+    assert response.status_code == 400
+    errors = response.json()["errors"]
+    assert field in errors and errors[field]
+
+
+def test_too_many_parameters(client, shipped_catalog):
+    response = client.get(URL, {f"utm{i}": "x" for i in range(120)})
+    assert response.status_code == 400
+    assert "Too many parameters" in response.json()["errors"]["parameters"][0]
+    query = "&".join(f"x{i}=1" for i in range(1500))
+    response = client.get(f"{URL}?{query}")
+    assert response.status_code == 400
+    assert "parameters" in response.json()["errors"]
+
+
+def test_bad_encoding_is_a_400_not_a_500(client, shipped_catalog):
+    response = client.get(URL + "?frameworks=%ff%fe&use_case=%c3%28")
+    assert response.status_code == 400
+    assert "frameworks" in response.json()["errors"]
+
+
+def test_unknown_extra_parameters_are_ignored(client, shipped_catalog):
+    assert client.get(URL, {"utm_source": "newsletter"}).status_code == 200

@@ -1,0 +1,139 @@
+"""The article's "which one should you choose" guidance comes out of the scoring on the shipped
+catalog, and the compare page reproduces the article's table cell for cell."""
+
+import pytest
+from django.urls import reverse
+
+from frameworks import catalog
+from frameworks.forms import CompareForm
+from frameworks.scoring import resolve_weights
+
+SEED_THREE = ["django", "flask", "fastapi"]
+SEED_TABLE = {
+    "learning-curve": ["Moderate", "Easy", "Moderate"],
+    "performance": ["Medium", "Medium", "High"],
+    "async-support": ["Limited", "Partial", "Native"],
+    "built-in-tools": ["Many", "Few", "Moderate"],
+    "community-ecosystem": ["Large", "Large", "Growing"],
+    "best-for": ["Full apps", "Small apps", "APIs & microservices"],
+}
+ARTICLE_USE_CASES = {
+    "enterprise-applications": "django",
+    "content-sites": "django",
+    "rapid-prototyping-admin": "django",
+    "small-medium-apis": "flask",
+    "prototypes-learning": "flask",
+    "full-control": "flask",
+    "rest-apis-microservices": "fastapi",
+    "real-time": "fastapi",
+    "ml-ai": "fastapi",
+}
+
+
+def ranking_for(params):
+    form = CompareForm(params, snapshot=catalog.current_snapshot())
+    assert form.is_valid(), form.errors
+    return form.ranking()
+
+
+def only(criterion, weight=5):
+    weights = {
+        f"w-{c.slug}": "0" for c in catalog.current_snapshot().criteria if c.slug != criterion
+    }
+    return weights | {f"w-{criterion}": str(weight)}
+
+
+def test_shipped_ratings_reproduce_the_seed_table(shipped_catalog):
+    snapshot = catalog.current_snapshot()
+    for criterion, labels in SEED_TABLE.items():
+        if criterion == "best-for":
+            assert [snapshot.info[s].best_for for s in SEED_THREE] == labels
+        else:
+            got = [snapshot.framework(s).ratings[criterion].label for s in SEED_THREE]
+            assert got == labels, criterion
+
+
+def test_built_in_tools_alone_points_to_django(shipped_catalog):
+    ranking = ranking_for({"frameworks": SEED_THREE} | only("built-in-tools"))
+    assert ranking.winner.slug == "django"
+
+
+def test_large_app_with_database_admin_and_tools_points_to_django(shipped_catalog):
+    params = {"frameworks": SEED_THREE, "require": ["orm", "admin", "authentication"]}
+    ranking = ranking_for(params | only("built-in-tools"))
+    assert ranking.winner.slug == "django"
+    assert [r.slug for r in ranking.results if r.eligible] == ["django"]
+
+
+def test_small_learn_it_fast_project_points_to_flask(shipped_catalog):
+    ranking = ranking_for({"frameworks": SEED_THREE} | only("learning-curve"))
+    assert ranking.winner.slug == "flask"
+
+
+def test_fast_modern_apis_point_to_fastapi(shipped_catalog):
+    params = {
+        "frameworks": SEED_THREE,
+        "w-performance": "5",
+        "w-async-support": "5",
+        "w-learning-curve": "0",
+        "w-built-in-tools": "0",
+        "w-community-ecosystem": "0",
+    }
+    assert ranking_for(params).winner.slug == "fastapi"
+
+
+@pytest.mark.parametrize(("use_case", "expected"), sorted(ARTICLE_USE_CASES.items()))
+def test_each_article_use_case_ranks_the_articles_choice_first(shipped_catalog, use_case, expected):
+    ranking = ranking_for({"frameworks": SEED_THREE, "use_case": use_case})
+    assert ranking.winner.slug == expected
+    # The preset weights, not hard-coded answers, drive it: the breakdown shows the fit term.
+    assert ranking.winner.breakdown[-1].key == "use-case-fit"
+
+
+def test_use_case_presets_fill_weights_and_explicit_weights_win(shipped_catalog):
+    snapshot = catalog.current_snapshot()
+    use_case = snapshot.use_case("prototypes-learning")
+    form = CompareForm({"use_case": "prototypes-learning", "w-performance": "0"}, snapshot=snapshot)
+    assert form.is_valid()
+    weights = form.ranking().weights
+    assert weights["performance"] == 0
+    expected = resolve_weights(criteria=snapshot.criteria, explicit={}, use_case=use_case.spec)
+    assert weights["learning-curve"] == expected["learning-curve"]
+
+
+def test_compare_page_shows_the_seed_table_cell_for_cell(client, shipped_catalog):
+    query = "&".join(f"frameworks={s}" for s in SEED_THREE)
+    response = client.get(reverse("frameworks:compare") + "?" + query)
+    assert response.status_code == 200
+    html = response.content.decode()
+    from html.parser import HTMLParser
+
+    class TableParser(HTMLParser):
+        def __init__(self):
+            super().__init__()
+            self.rows, self.row, self.in_table, self.in_cell_label = {}, None, False, False
+            self.in_summary_or_label = False
+
+        def handle_starttag(self, tag, attrs):
+            attrs = dict(attrs)
+            if tag == "table" and "comparison-table" in (attrs.get("class") or ""):
+                self.in_table = True
+            if self.in_table and tag == "tr" and "data-row" in attrs:
+                self.row = attrs["data-row"]
+                self.rows[self.row] = []
+            if self.in_table and tag == "span" and attrs.get("class") == "cell-label":
+                self.in_cell_label = True
+
+        def handle_endtag(self, tag):
+            if tag == "table":
+                self.in_table = False
+            if tag == "span":
+                self.in_cell_label = False
+
+        def handle_data(self, data):
+            if self.in_cell_label and self.row:
+                self.rows[self.row].append(data.strip())
+
+    parser = TableParser()
+    parser.feed(html)
+    assert parser.rows == SEED_TABLE

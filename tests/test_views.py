@@ -1,0 +1,190 @@
+"""Public pages: what they show, their status codes, and their query budget."""
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+
+from frameworks import catalog
+
+
+def test_home_shows_the_form_with_real_labels(client, shipped_catalog):
+    response = client.get(reverse("frameworks:home"))
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert 'name="use_case"' in html and 'name="require"' in html
+    assert "<legend" in html and "Learning curve" in html
+    assert '<label for="id_use_case"' in html
+
+
+def test_compare_with_defaults_shows_ranking_table_and_permalink(client, shipped_catalog):
+    response = client.get(reverse("frameworks:compare"))
+    assert response.status_code == 200
+    ranking = response.context["ranking"]
+    assert len(ranking.results) == len(shipped_catalog["frameworks"])
+    html = response.content.decode()
+    assert "Our recommendation" in html
+    assert 'id="permalink"' in html and "comparison-table" in html
+    assert "Key features" in html and "Pros" in html and "Cons" in html
+
+
+def test_compare_shows_winner_guidance_and_what_would_change(client, shipped_catalog):
+    response = client.get(
+        reverse("frameworks:compare"),
+        {
+            "frameworks": ["django", "flask", "fastapi"],
+            "w-built-in-tools": "5",
+            "w-learning-curve": "0",
+            "w-performance": "0",
+            "w-async-support": "0",
+            "w-community-ecosystem": "0",
+        },
+    )
+    assert response.status_code == 200
+    winner_info = response.context["winner_info"]
+    assert winner_info.slug == "django"
+    html = response.content.decode()
+    assert winner_info.choose_if[:40] in html
+    assert "What would change the answer" in html
+
+
+def test_invalid_weight_re_renders_with_field_errors_not_500(client, shipped_catalog):
+    response = client.get(reverse("frameworks:compare"), {"w-performance": "9"})
+    assert response.status_code == 400
+    assert "less than or equal to 5" in response.content.decode()
+    response = client.get(reverse("frameworks:compare"), {"w-performance": "lots"})
+    assert response.status_code == 400
+    assert "whole number" in response.content.decode()
+
+
+@pytest.mark.parametrize(
+    "params",
+    [
+        {"frameworks": "nope"},
+        {"require": "teleport"},
+        {"use_case": "spaceships"},
+        {"w-unknown": "3"},
+        {"use_case": ["real-time", "ml-ai"]},
+    ],
+)
+def test_bad_parameters_give_clear_errors(client, shipped_catalog, params):
+    response = client.get(reverse("frameworks:compare"), params)
+    assert response.status_code == 400
+    assert "Please check your requirements" in response.content.decode()
+
+
+def test_all_zero_weights_explain_themselves(client, shipped_catalog):
+    params = {f"w-{c['slug']}": "0" for c in shipped_catalog["criteria"]}
+    response = client.get(reverse("frameworks:compare"), params)
+    assert response.status_code == 400
+    assert "at least one criterion" in response.content.decode()
+
+
+def test_partial_results_render_only_the_results(client, shipped_catalog):
+    response = client.get(reverse("frameworks:compare"), headers={"X-Partial": "results"})
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert "Our recommendation" in html and "<html" not in html
+
+
+def test_framework_pages(client, shipped_catalog):
+    response = client.get(reverse("frameworks:list"))
+    assert response.status_code == 200
+    assert "FastAPI" in response.content.decode()
+    response = client.get(reverse("frameworks:detail", args=["django"]))
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert "last reviewed" in html and "Source" in html and "Async support" in html
+    assert client.get(reverse("frameworks:detail", args=["cobol-on-wheels"])).status_code == 404
+
+
+def test_unpublished_framework_is_hidden(client, shipped_catalog):
+    from frameworks.models import Framework
+
+    Framework.objects.filter(slug="bottle").update(is_published=False)
+    catalog.bump_version()
+    assert client.get(reverse("frameworks:detail", args=["bottle"])).status_code == 404
+    response = client.get(reverse("frameworks:compare"), {"frameworks": "bottle"})
+    assert response.status_code == 400
+
+
+def test_methodology_lists_scales_and_formula(client, shipped_catalog):
+    response = client.get(reverse("frameworks:methodology"))
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert "Native" in html and "100%" in html and "score = 100" in html
+
+
+def test_editor_save_shows_in_the_next_result(client, shipped_catalog):
+    from frameworks.models import Level, Rating
+
+    url = reverse("frameworks:api-compare")
+    params = {
+        "frameworks": ["django", "flask"],
+        "w-learning-curve": "5",
+        "w-performance": "0",
+        "w-async-support": "0",
+        "w-built-in-tools": "0",
+        "w-community-ecosystem": "0",
+    }
+    assert client.get(url, params).json()[0]["framework"] == "flask"
+    rating = Rating.objects.get(framework__slug="flask", criterion__slug="learning-curve")
+    rating.level = Level.objects.get(criterion__slug="learning-curve", label="Steep")
+    rating.save()
+    assert client.get(url, params).json()[0]["framework"] == "django"
+
+
+def _grow_catalog(factor):
+    """Add published frameworks, each fully rated, until the catalog is `factor` times larger."""
+    from frameworks.models import (
+        Capability,
+        Criterion,
+        Framework,
+        FrameworkCapability,
+        ProCon,
+        Rating,
+        UseCase,
+        UseCaseFit,
+    )
+
+    criteria = list(Criterion.objects.prefetch_related("levels"))
+    capabilities = list(Capability.objects.all())
+    use_cases = list(UseCase.objects.all())
+    count = Framework.objects.count() * (factor - 1)
+    for i in range(count):
+        framework = Framework.objects.create(
+            name=f"Synthetic {i}", slug=f"synthetic-{i}", is_published=True
+        )
+        Rating.objects.bulk_create(
+            Rating(framework=framework, criterion=c, level=c.levels.all()[i % c.levels.count()])
+            for c in criteria
+        )
+        FrameworkCapability.objects.bulk_create(
+            FrameworkCapability(framework=framework, capability=cap, support="built_in")
+            for cap in capabilities
+        )
+        UseCaseFit.objects.bulk_create(
+            UseCaseFit(framework=framework, use_case=u, fit=i % 6) for u in use_cases
+        )
+        ProCon.objects.create(framework=framework, kind="pro", text="Synthetic")
+    catalog.bump_version()
+
+
+@pytest.mark.parametrize("path", ["frameworks:compare", "frameworks:api-compare"])
+def test_queries_per_request_do_not_grow_with_the_catalog(client, shipped_catalog, path):
+    url = reverse(path)
+    params = {"use_case": "real-time", "require": "websockets"}
+
+    def queries():
+        catalog.forget_snapshot()  # a cold process: the snapshot has to be loaded
+        with CaptureQueriesContext(connection) as cold:
+            assert client.get(url, params).status_code == 200
+        with CaptureQueriesContext(connection) as warm:
+            assert client.get(url, params).status_code == 200
+        return len(cold), len(warm)
+
+    small = queries()
+    _grow_catalog(10)
+    large = queries()
+    assert small == large
+    assert small[1] <= 1  # a warm process asks only for the catalog version
