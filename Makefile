@@ -33,7 +33,7 @@ browser:
 
 lint: install-dev
 	$(RUN) ruff check .
-	$(RUN) python manage.py makemigrations --check --dry-run
+	DJANGO_DEBUG=1 $(RUN) python manage.py makemigrations --check --dry-run
 
 test: install-dev browser lint test-sqlite test-postgres
 

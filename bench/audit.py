@@ -32,7 +32,7 @@ from tests.browser import CHROMIUM, CHROMIUM_ARGS, take_screenshots  # noqa: E40
 LIGHTHOUSE = os.environ.get("LIGHTHOUSE_VERSION", "13.5.0")
 CATEGORIES = ["performance", "accessibility", "best-practices", "seo"]
 TARGET = 95
-CATALOG = ROOT / "frameworks" / "catalog" / "catalog.json"
+CATALOG = ROOT / "frameworks" / "seed" / "catalog.json"
 PAGES = {
     "home": "/",
     "results": (

@@ -174,8 +174,11 @@ WHITENOISE_USE_FINDERS = DEBUG or env_flag("DJANGO_PLAIN_STATIC", False)
 CRISPY_ALLOWED_TEMPLATE_PACKS = "bootstrap5"
 CRISPY_TEMPLATE_PACK = "bootstrap5"
 
-# A request with thousands of fields is refused early with a 400, not processed.
-DATA_UPLOAD_MAX_NUMBER_FIELDS = 200
+# The framework change page posts every inline row (ratings, capabilities, pros and cons, fits):
+# about 300 fields with the shipped catalog, more as editors add criteria. Django refuses a
+# request above this with a 400 before any view runs; the compare form applies its own, tighter
+# limit to visitors' queries.
+DATA_UPLOAD_MAX_NUMBER_FIELDS = 4000
 
 # Security: safe by default, relaxed only by DEBUG or an explicit variable.
 SECURE_SSL_REDIRECT = env_flag("DJANGO_SECURE_SSL_REDIRECT", not DEBUG)

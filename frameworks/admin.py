@@ -38,8 +38,11 @@ class RatingForm(forms.ModelForm):
         levels = Level.objects.select_related("criterion").order_by(
             "criterion__position", "position", "value"
         )
+        # Offer only the rated criterion's levels. A submitted form accepts any level, so that
+        # an editor who also changes the criterion gets the model's message naming the
+        # criterion instead of a bare "select a valid choice".
         criterion_id = self.instance.criterion_id if self.instance.pk else None
-        if criterion_id:
+        if criterion_id and not self.is_bound:
             levels = levels.filter(criterion_id=criterion_id)
         self.fields["level"].queryset = levels
 
@@ -74,7 +77,14 @@ class FrameworkForm(forms.ModelForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         if self.instance.pk and not self.is_bound:
-            self.initial["loaded_at"] = self.instance.updated_at.isoformat()
+            # Read the stored row, not the instance: the history page builds this form from an
+            # old version, and reverting must be checked against what is saved now.
+            current = (
+                Framework.objects.filter(pk=self.instance.pk)
+                .values_list("updated_at", flat=True)
+                .first()
+            )
+            self.initial["loaded_at"] = (current or self.instance.updated_at).isoformat()
 
     def clean(self):
         cleaned = super().clean()

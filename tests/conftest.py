@@ -2,6 +2,7 @@
 
 import json
 import os
+from html.parser import HTMLParser
 from pathlib import Path
 
 import pytest
@@ -21,7 +22,7 @@ from frameworks.models import (
     UseCasePreset,
 )
 
-SHIPPED_CATALOG = Path(__file__).resolve().parent.parent / "frameworks" / "catalog" / "catalog.json"
+SHIPPED_CATALOG = Path(__file__).resolve().parent.parent / "frameworks" / "seed" / "catalog.json"
 IN_CI = os.environ.get("CI", "").lower() in {"1", "true", "yes"}
 
 
@@ -189,3 +190,80 @@ def live_app(live_server, transactional_db, shipped_catalog):
     """
     catalog.bump_version()
     return live_server.url
+
+
+# --- Admin pages (tests/test_admin.py) ----------------------------------------------------------
+
+
+class _FormFields(HTMLParser):
+    """What a browser would submit from one <form>: inputs, checked boxes, selected options."""
+
+    def __init__(self, form_id):
+        super().__init__()
+        self.form_id, self.inside, self.pairs = form_id, False, []
+        self._select, self._selected, self._first, self._textarea = None, [], None, None
+
+    def handle_starttag(self, tag, attrs):
+        attrs = dict(attrs)
+        if tag == "form":
+            self.inside = attrs.get("id") == self.form_id
+        if not self.inside or "disabled" in attrs:
+            return
+        name = attrs.get("name")
+        if tag == "input" and name:
+            kind = attrs.get("type", "text")
+            if kind in ("submit", "button", "image", "file", "reset"):
+                return
+            if kind in ("checkbox", "radio") and "checked" not in attrs:
+                return
+            self.pairs.append((name, attrs.get("value", "on" if kind == "checkbox" else "")))
+        elif tag == "select" and name:
+            self._select, self._selected, self._first = name, [], None
+            self._multiple = "multiple" in attrs
+        elif tag == "option" and self._select:
+            value = attrs.get("value", "")
+            if self._first is None:
+                self._first = value
+            if "selected" in attrs:
+                self._selected.append(value)
+        elif tag == "textarea" and name:
+            self._textarea = [name, ""]
+
+    def handle_data(self, data):
+        if self._textarea is not None:
+            self._textarea[1] += data
+
+    def handle_endtag(self, tag):
+        if tag == "form":
+            self.inside = False
+        elif tag == "select" and self._select:
+            chosen = self._selected or ([] if self._multiple else [self._first or ""])
+            self.pairs.extend((self._select, value) for value in chosen)
+            self._select = None
+        elif tag == "textarea" and self._textarea is not None:
+            # A browser drops the single newline that follows <textarea>.
+            name, text = self._textarea
+            self.pairs.append((name, text[1:] if text.startswith("\n") else text))
+            self._textarea = None
+
+
+def form_data(html: str, form_id: str) -> dict[str, list[str]]:
+    """The data a browser would post from the form with that id, as a dict of lists."""
+    parser = _FormFields(form_id)
+    parser.feed(html)
+    data: dict[str, list[str]] = {}
+    for name, value in parser.pairs:
+        data.setdefault(name, []).append(value)
+    return data
+
+
+@pytest.fixture
+def editor(db, django_user_model):
+    """A staff member of the Editors group that the data migration creates (not a superuser)."""
+    from django.contrib.auth.models import Group
+
+    user = django_user_model.objects.create_user(
+        "edna", "edna@example.org", "a-long-editor-passphrase-42", is_staff=True
+    )
+    user.groups.add(Group.objects.get(name="Editors"))
+    return user

@@ -4,7 +4,6 @@ import importlib
 import re
 
 import pytest
-from django.conf import settings
 from django.contrib.auth.models import Group, User
 from django.db import connection
 from django.db.migrations.loader import MigrationLoader
@@ -13,16 +12,6 @@ from frameworks.models import Framework
 from tests.browser import PHONE, login, overflow
 
 pytestmark = pytest.mark.browser
-
-# The framework change page posts about 260 fields with the shipped catalog (every rating,
-# capability, pro, con and fit inline); Django answers 400 above DATA_UPLOAD_MAX_NUMBER_FIELDS.
-# Strict: once the setting is raised these tests must pass, and this marker must go.
-admin_saves_refused = pytest.mark.xfail(
-    settings.DATA_UPLOAD_MAX_NUMBER_FIELDS is not None
-    and settings.DATA_UPLOAD_MAX_NUMBER_FIELDS < 1000,
-    reason="DATA_UPLOAD_MAX_NUMBER_FIELDS is too low for the framework change page",
-    strict=True,
-)
 
 SEED_THREE = ["django", "flask", "fastapi"]
 OTHER_CRITERIA = ["learning-curve", "performance", "async-support", "community-ecosystem"]
@@ -163,7 +152,6 @@ def select_option_containing(select, text):
     select.select_option(label=next(label for label in labels if text in label))
 
 
-@admin_saves_refused
 def test_editor_changes_a_rating_and_the_result_follows(live_app, new_page, editor):
     visitor = new_page()
     visitor.goto(live_app + ONLY_LEARNING)
@@ -183,7 +171,6 @@ def test_editor_changes_a_rating_and_the_result_follows(live_app, new_page, edit
     assert "Steep" in row.inner_text()
 
 
-@admin_saves_refused
 def test_editor_saving_an_invalid_value_gets_a_clear_message(live_app, new_page, editor):
     page = new_page()
     login(page, live_app, *editor)

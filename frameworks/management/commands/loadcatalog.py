@@ -5,7 +5,7 @@ from django.core.management.base import BaseCommand, CommandError
 
 from frameworks.catalog_io import CatalogError, import_catalog
 
-SHIPPED = Path(__file__).resolve().parents[2] / "catalog" / "catalog.json"
+SHIPPED = Path(__file__).resolve().parents[2] / "seed" / "catalog.json"
 
 
 class Command(BaseCommand):

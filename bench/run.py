@@ -1,0 +1,324 @@
+"""`make bench`: the app's pages next to Django's own baselines, under production settings.
+
+    python bench/run.py                  # the whole benchmark, about six minutes
+    python bench/run.py --duration 2     # quicker, noisier figures
+    python bench/run.py --only small     # skip the 200 × 50 catalog
+
+What it does: a throwaway SQLite database (migrated, static files collected, the shipped
+catalog loaded), gunicorn with two sync workers and DEBUG off on 127.0.0.1, serving the app's
+URLs plus two bench-only baselines from `bench/urls.py`: plaintext (hello world) and
+TechEmpower's Fortunes (one query, one row added in memory, a sort, a template). wrk drives
+each endpoint in turn, three runs each, and the table gives the median req/s, latency
+percentiles, errors and the ratio to Fortunes. Then the same over a synthetic catalog of 200
+frameworks × 50 criteria, and last the scoring micro-benchmark (`bench/scoring_bench.py`).
+
+The exit status is non-zero only when something crashed (a server that does not start, an
+endpoint that does not answer 200): slow figures are for people to read, not a failure.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import secrets
+import shutil
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.request
+from dataclasses import dataclass
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from bench import scoring_bench  # noqa: E402
+
+CATALOG = ROOT / "frameworks" / "seed" / "catalog.json"
+WRK = shutil.which("wrk") or "/usr/bin/wrk"
+
+# wrk reports through this `done` hook as one JSON line, so nothing parses its text output.
+# Latencies are in microseconds.
+REPORT_LUA = """
+done = function(summary, latency, requests)
+  local e = summary.errors
+  io.write(string.format(
+    '\\nBENCH {"requests": %d, "duration_us": %d, "connect": %d, "read": %d, "write": %d,'
+    .. ' "status": %d, "timeout": %d, "p50": %d, "p99": %d}\\n',
+    summary.requests, summary.duration, e.connect, e.read, e.write, e.status, e.timeout,
+    latency:percentile(50), latency:percentile(99)))
+end
+"""
+
+# Every request asks for different weights, so nothing the server could remember from an
+# earlier request (the result, an ETag) applies: each one is scored and rendered afresh.
+WEIGHTS_LUA = """
+local criteria = {}
+local base = "/"
+local counter = 0
+
+init = function(args)
+  base = args[1]
+  for i = 2, #args do criteria[#criteria + 1] = args[i] end
+  math.randomseed(os.time() + tonumber(tostring({}):sub(8), 16) % 100000)
+end
+
+request = function()
+  counter = counter + 1
+  local parts = {}
+  for i, slug in ipairs(criteria) do
+    local w = math.random(0, 5)
+    if i == 1 and w == 0 then w = 1 end  -- never all zero, which is a 400 by design
+    parts[#parts + 1] = "w-" .. slug .. "=" .. w
+  end
+  return wrk.format("GET", base .. "?" .. table.concat(parts, "&"))
+end
+"""
+
+
+@dataclass
+class Endpoint:
+    name: str
+    path: str
+    changing_weights: bool = False
+
+
+@dataclass
+class Figures:
+    rps: float
+    p50_ms: float
+    p99_ms: float
+    errors: int
+    timeouts: int
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def manage(env, *args) -> str:
+    done = subprocess.run(
+        [sys.executable, "manage.py", *args],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+    )
+    if done.returncode:
+        sys.stderr.write(done.stdout + done.stderr)
+        raise SystemExit(f"manage.py {' '.join(args)} failed")
+    return done.stdout
+
+
+def prepare(env) -> tuple[str, str]:
+    """Migrate (Fortunes' table too), collect static files, load the catalog: (label, what)."""
+    manage(env, "migrate", "--run-syncdb", "--noinput", "-v", "0")
+    manage(env, "collectstatic", "--noinput", "-v", "0")
+    manage(env, "loaddata", "fortunes", "-v", "0")
+    if CATALOG.exists():
+        manage(env, "loadcatalog", str(CATALOG))
+        return "shipped", f"the shipped catalog ({CATALOG.relative_to(ROOT)})"
+    # Until the shipped catalog exists, a generated one of the same size stands in.
+    manage(env, "generate_catalog", "--frameworks", "16", "--criteria", "5")
+    return "16 × 5", "a generated 16 × 5 stand-in (frameworks/seed/catalog.json is missing)"
+
+
+def serve(env, port: int) -> subprocess.Popen:
+    server = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "gunicorn",
+            "comparator.wsgi",
+            "--bind",
+            f"127.0.0.1:{port}",
+            "--workers",
+            "2",
+            "--worker-class",
+            "sync",
+            "--log-level",
+            "warning",
+        ],
+        cwd=ROOT,
+        env=env,
+    )
+    deadline = time.monotonic() + 30
+    while time.monotonic() < deadline:
+        try:
+            with urllib.request.urlopen(f"http://127.0.0.1:{port}/bench/plaintext", timeout=2):
+                return server
+        except OSError:
+            time.sleep(0.3)
+    server.terminate()
+    raise SystemExit("gunicorn did not start within 30 seconds.")
+
+
+def get(url: str, timeout: float = 60) -> tuple[int, bytes]:
+    try:
+        with urllib.request.urlopen(url, timeout=timeout) as response:
+            return response.status, response.read()
+    except urllib.error.HTTPError as error:
+        return error.code, error.read()
+
+
+def catalog_slugs(base: str) -> tuple[str, list[str]]:
+    """The first framework and every criterion, read from the API like any client would."""
+    status, body = get(f"{base}/api/compare/")
+    if status != 200:
+        raise SystemExit(f"/api/compare/ answered {status}")
+    results = json.loads(body)
+    return results[0]["framework"], [part["criterion"] for part in results[0]["breakdown"]]
+
+
+def endpoints(framework: str) -> list[Endpoint]:
+    return [
+        Endpoint("plaintext (Django baseline)", "/bench/plaintext"),
+        Endpoint("Fortunes (Django baseline)", "/bench/fortunes"),
+        Endpoint("home page", "/"),
+        Endpoint("/compare/, default weights", "/compare/"),
+        Endpoint("/compare/, changing weights", "/compare/", changing_weights=True),
+        Endpoint("/api/compare/, changing weights", "/api/compare/", changing_weights=True),
+        Endpoint("framework page", f"/frameworks/{framework}/"),
+    ]
+
+
+def wrk(base, endpoint, criteria, *, script_dir: Path, seconds: int, args) -> Figures:
+    script = script_dir / ("weights.lua" if endpoint.changing_weights else "report.lua")
+    command = [
+        WRK,
+        f"-t{args.threads}",
+        f"-c{args.connections}",
+        f"-d{seconds}s",
+        "--timeout",
+        "2s",
+        "-s",
+        str(script),
+        base + endpoint.path,
+    ]
+    if endpoint.changing_weights:
+        command += ["--", endpoint.path, *criteria]
+    done = subprocess.run(command, capture_output=True, text=True, check=True)
+    line = next(line for line in done.stdout.splitlines() if line.startswith("BENCH "))
+    data = json.loads(line.removeprefix("BENCH "))
+    return Figures(
+        rps=data["requests"] / (data["duration_us"] / 1e6),
+        p50_ms=data["p50"] / 1000,
+        p99_ms=data["p99"] / 1000,
+        errors=data["connect"] + data["read"] + data["write"] + data["status"],
+        timeouts=data["timeout"],
+    )
+
+
+def measure(base, label, args, script_dir) -> list[tuple[str, str, Figures]]:
+    framework, criteria = catalog_slugs(base)
+    rows = []
+    for endpoint in endpoints(framework):
+        # One plain request first: it must succeed, and it loads the snapshot in that worker.
+        status, _ = get(base + endpoint.path)
+        if status != 200:
+            raise SystemExit(f"{endpoint.path} answered {status}: the benchmark stops here.")
+        wrk(base, endpoint, criteria, script_dir=script_dir, seconds=1, args=args)  # warm-up
+        runs = [
+            wrk(base, endpoint, criteria, script_dir=script_dir, seconds=args.duration, args=args)
+            for _ in range(args.runs)
+        ]
+        # The median run as a whole, so its latencies belong with its req/s.
+        median = sorted(runs, key=lambda f: f.rps)[len(runs) // 2]
+        figures = Figures(
+            rps=median.rps,
+            p50_ms=median.p50_ms,
+            p99_ms=median.p99_ms,
+            errors=sum(r.errors for r in runs),
+            timeouts=sum(r.timeouts for r in runs),
+        )
+        spread = ", ".join(f"{r.rps:,.0f}" for r in runs)
+        print(f"  {label}: {endpoint.name}: {figures.rps:,.0f} req/s (runs: {spread})", flush=True)
+        rows.append((label, endpoint.name, figures))
+    return rows
+
+
+def table(rows) -> str:
+    fortunes = {label: f.rps for label, name, f in rows if name.startswith("Fortunes")}
+    lines = [
+        "| Catalog | Endpoint | req/s | × Fortunes | p50 ms | p99 ms | errors | timeouts |",
+        "| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: |",
+    ]
+    for label, name, f in rows:
+        ratio = f.rps / fortunes[label] if fortunes.get(label) else 0
+        lines.append(
+            f"| {label} | {name} | {f.rps:,.0f} | {ratio:.2f} | {f.p50_ms:.1f} "
+            f"| {f.p99_ms:.1f} | {f.errors} | {f.timeouts} |"
+        )
+    return "\n".join(lines)
+
+
+def main(argv=None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--duration", type=int, default=5, help="seconds per wrk run")
+    parser.add_argument("--runs", type=int, default=3, help="wrk runs per endpoint")
+    parser.add_argument("--threads", type=int, default=2)
+    parser.add_argument("--connections", type=int, default=32)
+    parser.add_argument("--only", choices=["small", "large", "scoring"], help="one part only")
+    args = parser.parse_args(argv)
+    if not Path(WRK).exists():
+        raise SystemExit("wrk is not installed (apt-get install wrk).")
+
+    workdir = Path(tempfile.mkdtemp(prefix="comparator-bench-"))
+    (workdir / "report.lua").write_text(REPORT_LUA)
+    (workdir / "weights.lua").write_text(WEIGHTS_LUA + REPORT_LUA)
+    env = os.environ | {
+        "DJANGO_SETTINGS_MODULE": "bench.settings",
+        "DJANGO_DEBUG": "0",
+        "DJANGO_SECRET_KEY": secrets.token_urlsafe(50),
+        "DJANGO_SECURE_SSL_REDIRECT": "0",
+        "DJANGO_ALLOWED_HOSTS": "127.0.0.1,localhost",
+        "DATABASE_URL": "",
+        "SQLITE_PATH": str(workdir / "bench.sqlite3"),
+        "PYTHONPATH": str(ROOT),
+    }
+    env.pop("DJANGO_PLAIN_STATIC", None)
+    env.pop("REDIS_URL", None)
+
+    rows = []
+    started = time.monotonic()
+    if args.only in (None, "small", "large"):
+        small_label, small = prepare(env)
+        port = free_port()
+        base = f"http://127.0.0.1:{port}"
+        server = serve(env, port)
+        try:
+            if args.only in (None, "small"):
+                print(f"Catalog: {small}", flush=True)
+                rows += measure(base, small_label, args, workdir)
+            if args.only in (None, "large"):
+                # generate_catalog bumps the catalog version: the running workers reload.
+                manage(env, "generate_catalog", "--frameworks", "200", "--criteria", "50")
+                print("Catalog: generated 200 frameworks × 50 criteria", flush=True)
+                rows += measure(base, "200 × 50", args, workdir)
+        finally:
+            server.terminate()
+            server.wait(timeout=10)
+        print()
+        print(
+            f"wrk -t{args.threads} -c{args.connections}, {args.runs} runs of {args.duration} s "
+            f"per endpoint (median run), gunicorn 2 sync workers, {os.cpu_count()} CPUs"
+        )
+        print()
+        print(table(rows))
+        print()
+    if args.only in (None, "scoring"):
+        print("Scoring micro-benchmark (scoring.rank alone, in memory):")
+        print()
+        scoring_bench.main()
+    shutil.rmtree(workdir, ignore_errors=True)
+    print(f"\nTotal time: {time.monotonic() - started:.0f} s")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
