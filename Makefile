@@ -41,7 +41,7 @@ test-sqlite:
 	$(RUN) pytest
 
 test-postgres:
-	DATABASE_URL=$(POSTGRES_URL) $(RUN) pytest -m "not browser"
+	DATABASE_URL=$(POSTGRES_URL) $(RUN) pytest -m "not browser and not servers"
 
 bench: install-dev
 	$(RUN) python bench/run.py
