@@ -23,11 +23,13 @@ import json
 import os
 import secrets
 import shutil
+import signal
 import socket
 import subprocess
 import sys
 import tempfile
 import time
+import urllib.error
 import urllib.request
 from dataclasses import dataclass
 from pathlib import Path
@@ -166,6 +168,20 @@ def get(url: str, timeout: float = 60) -> tuple[int, bytes]:
         return error.code, error.read()
 
 
+def wait_until_idle(base: str, limit: float = 300) -> None:
+    """Let the workers finish what wrk left queued, so one endpoint's backlog does not slow the
+    next one (a slow page leaves many requests in the listen queue when wrk stops)."""
+    deadline = time.monotonic() + limit
+    while time.monotonic() < deadline:
+        started = time.monotonic()
+        try:
+            get(f"{base}/bench/plaintext", timeout=limit)
+        except OSError:
+            continue
+        if time.monotonic() - started < 0.2:
+            return
+
+
 def catalog_slugs(base: str) -> tuple[str, list[str]]:
     """The first framework and every criterion, read from the API like any client would."""
     status, body = get(f"{base}/api/compare/")
@@ -216,10 +232,13 @@ def wrk(base, endpoint, criteria, *, script_dir: Path, seconds: int, args) -> Fi
 
 def measure(base, label, args, script_dir) -> list[tuple[str, str, Figures]]:
     framework, criteria = catalog_slugs(base)
+    # Other work on the machine skews every figure; the load average says how much there was.
+    print(f"  (load average before: {os.getloadavg()[0]:.2f})", flush=True)
     rows = []
     for endpoint in endpoints(framework):
         # One plain request first: it must succeed, and it loads the snapshot in that worker.
-        status, _ = get(base + endpoint.path)
+        wait_until_idle(base)
+        status, _ = get(base + endpoint.path, timeout=300)
         if status != 200:
             raise SystemExit(f"{endpoint.path} answered {status}: the benchmark stops here.")
         wrk(base, endpoint, criteria, script_dir=script_dir, seconds=1, args=args)  # warm-up
@@ -284,6 +303,8 @@ def main(argv=None) -> int:
     env.pop("DJANGO_PLAIN_STATIC", None)
     env.pop("REDIS_URL", None)
 
+    # A stopped benchmark (SIGTERM, Ctrl-C) still stops its gunicorn in the `finally` below.
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))
     rows = []
     started = time.monotonic()
     if args.only in (None, "small", "large"):

@@ -94,6 +94,8 @@ def test_visitors_and_editors_at_once(tmp_path, backend):
         for thread in threads:
             thread.join(timeout=SECONDS + 120)
 
+        counts = {name: len(done) for name, done in saves.items()}
+        print(f"{backend}: {len(statuses)} answers; saves per editor: {counts}")
         server_errors = [s for s in statuses if s >= 500]
         assert not server_errors, f"{len(server_errors)} of {len(statuses)} answers were 5xx"
         assert len(statuses) > 50, "the load test barely ran"
