@@ -2,7 +2,6 @@
 for a fixed number of seconds, on SQLite and on PostgreSQL. No answer may be a 5xx and every
 save must be there afterwards."""
 
-import json
 import random
 import threading
 import time
