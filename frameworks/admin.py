@@ -1,10 +1,10 @@
 from django import forms
 from django.contrib import admin, messages
+from django.db import transaction
 from django.db.models import Count, IntegerField, Value
 from django.utils.html import format_html
 from simple_history.admin import SimpleHistoryAdmin
 
-from . import catalog
 from .models import (
     Capability,
     Criterion,
@@ -203,16 +203,25 @@ class FrameworkAdmin(SimpleHistoryAdmin):
             "" if done else " (incomplete)",
         )
 
+    def _set_published(self, queryset, published):
+        # Save one by one rather than queryset.update(): each change then lands in the
+        # framework's history with the editor's name, and the optimistic lock sees it.
+        changed = 0
+        with transaction.atomic():
+            for framework in queryset.select_for_update().exclude(is_published=published):
+                framework.is_published = published
+                framework.save()
+                changed += 1
+        return changed
+
     @admin.action(description="Publish the selected frameworks")
     def publish(self, request, queryset):
-        changed = queryset.update(is_published=True)
-        catalog.bump_version()
+        changed = self._set_published(queryset, True)
         self.message_user(request, f"Published {changed} framework(s).", messages.SUCCESS)
 
     @admin.action(description="Unpublish the selected frameworks")
     def unpublish(self, request, queryset):
-        changed = queryset.update(is_published=False)
-        catalog.bump_version()
+        changed = self._set_published(queryset, False)
         self.message_user(request, f"Unpublished {changed} framework(s).", messages.SUCCESS)
 
 

@@ -268,6 +268,8 @@ def test_publish_and_unpublish_actions_bump_the_catalog(editor_client, small_cat
     assert "Published 1 framework(s)." in response.content.decode()
     bottle.refresh_from_db()
     assert bottle.is_published and catalog.current_version() != before
+    latest = bottle.history.latest("history_date")
+    assert latest.is_published and latest.history_user.username == "edna"
     editor_client.post(url, {"action": "unpublish", "_selected_action": [bottle.pk]})
     bottle.refresh_from_db()
     assert not bottle.is_published
