@@ -86,6 +86,8 @@ class Endpoint:
     name: str
     path: str
     changing_weights: bool = False
+    #: Send the ETag of the first answer back, as a browser revisiting the page does.
+    revalidate: bool = False
 
 
 @dataclass
@@ -160,12 +162,13 @@ def serve(env, port: int) -> subprocess.Popen:
     raise SystemExit("gunicorn did not start within 30 seconds.")
 
 
-def get(url: str, timeout: float = 60) -> tuple[int, bytes]:
+def get(url: str, timeout: float = 60) -> tuple[int, bytes, str | None]:
+    """(status, body, ETag)."""
     try:
         with urllib.request.urlopen(url, timeout=timeout) as response:
-            return response.status, response.read()
+            return response.status, response.read(), response.headers.get("ETag")
     except urllib.error.HTTPError as error:
-        return error.code, error.read()
+        return error.code, error.read(), None
 
 
 def wait_until_idle(base: str, limit: float = 300) -> None:
@@ -184,7 +187,7 @@ def wait_until_idle(base: str, limit: float = 300) -> None:
 
 def catalog_slugs(base: str) -> tuple[str, list[str]]:
     """The first framework and every criterion, read from the API like any client would."""
-    status, body = get(f"{base}/api/compare/")
+    status, body, _ = get(f"{base}/api/compare/")
     if status != 200:
         raise SystemExit(f"/api/compare/ answered {status}")
     results = json.loads(body)
@@ -198,12 +201,13 @@ def endpoints(framework: str) -> list[Endpoint]:
         Endpoint("home page", "/"),
         Endpoint("/compare/, default weights", "/compare/"),
         Endpoint("/compare/, changing weights", "/compare/", changing_weights=True),
+        Endpoint("/compare/, repeat visit (304)", "/compare/", revalidate=True),
         Endpoint("/api/compare/, changing weights", "/api/compare/", changing_weights=True),
         Endpoint("framework page", f"/frameworks/{framework}/"),
     ]
 
 
-def wrk(base, endpoint, criteria, *, script_dir: Path, seconds: int, args) -> Figures:
+def wrk(base, endpoint, criteria, *, script_dir: Path, seconds: int, args, headers=()) -> Figures:
     script = script_dir / ("weights.lua" if endpoint.changing_weights else "report.lua")
     command = [
         WRK,
@@ -214,6 +218,7 @@ def wrk(base, endpoint, criteria, *, script_dir: Path, seconds: int, args) -> Fi
         "2s",
         "-s",
         str(script),
+        *(option for header in headers for option in ("-H", header)),
         base + endpoint.path,
     ]
     if endpoint.changing_weights:
@@ -238,12 +243,14 @@ def measure(base, label, args, script_dir) -> list[tuple[str, str, Figures]]:
     for endpoint in endpoints(framework):
         # One plain request first: it must succeed, and it loads the snapshot in that worker.
         wait_until_idle(base)
-        status, _ = get(base + endpoint.path, timeout=300)
+        status, _, etag = get(base + endpoint.path, timeout=300)
         if status != 200:
             raise SystemExit(f"{endpoint.path} answered {status}: the benchmark stops here.")
-        wrk(base, endpoint, criteria, script_dir=script_dir, seconds=1, args=args)  # warm-up
+        headers = [f"If-None-Match: {etag}"] if endpoint.revalidate and etag else []
+        options = {"script_dir": script_dir, "args": args, "headers": headers}
+        wrk(base, endpoint, criteria, seconds=1, **options)  # warm-up: fills what workers keep
         runs = [
-            wrk(base, endpoint, criteria, script_dir=script_dir, seconds=args.duration, args=args)
+            wrk(base, endpoint, criteria, seconds=args.duration, **options)
             for _ in range(args.runs)
         ]
         # The median run as a whole, so its latencies belong with its req/s.

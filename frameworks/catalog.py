@@ -9,7 +9,8 @@ from __future__ import annotations
 
 import threading
 import uuid
-from collections import defaultdict
+from collections import OrderedDict, defaultdict
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
 
@@ -70,6 +71,35 @@ class FrameworkInfo:
     best_uses: tuple[str, ...] = ()
 
 
+class Fragments:
+    """Rendered HTML keyed by everything it depends on, least recently used dropped first.
+
+    Bounded by total size, because visitors choose the keys (their answers): however many
+    combinations they try, a process keeps at most ``limit`` characters.
+    """
+
+    def __init__(self, limit: int = 4_000_000):
+        self._items: OrderedDict[object, str] = OrderedDict()
+        self._size = 0
+        self._limit = limit
+        self._lock = threading.Lock()
+
+    def get_or_render(self, key, render: Callable[[], str]) -> str:
+        with self._lock:
+            html = self._items.get(key)
+            if html is not None:
+                self._items.move_to_end(key)
+                return html
+        html = render()  # outside the lock: another thread may render the same; no harm
+        with self._lock:
+            if key not in self._items:
+                self._items[key] = html
+                self._size += len(html)
+                while self._size > self._limit:
+                    self._size -= len(self._items.popitem(last=False)[1])
+        return html
+
+
 @dataclass(frozen=True, slots=True)
 class Snapshot:
     version: str
@@ -78,13 +108,26 @@ class Snapshot:
     use_cases: tuple[UseCaseInfo, ...]
     frameworks: tuple[scoring.FrameworkSpec, ...]
     info: dict[str, FrameworkInfo] = field(default_factory=dict)
+    # What depends on this snapshot alone is worked out once, not per request, and goes away
+    # with the snapshot when an editor's save changes the version: nothing to invalidate.
+    _derived: dict = field(default_factory=dict, repr=False, compare=False)
+    fragments: Fragments = field(default_factory=Fragments, repr=False, compare=False)
+
+    def derived(self, key, build: Callable[[], object]):
+        """``build()``, computed on first use for this snapshot; ``key`` names what it is."""
+        try:
+            return self._derived[key]
+        except KeyError:
+            value = self._derived[key] = build()  # two threads may both build it: same value
+            return value
 
     @property
     def capability_names(self) -> dict[str, str]:
-        return {c.slug: c.name for c in self.capabilities}
+        return self.derived("capability-names", lambda: {c.slug: c.name for c in self.capabilities})
 
     def framework(self, slug: str) -> scoring.FrameworkSpec | None:
-        return next((f for f in self.frameworks if f.slug == slug), None)
+        by_slug = self.derived("frameworks-by-slug", lambda: {f.slug: f for f in self.frameworks})
+        return by_slug.get(slug)
 
     def use_case(self, slug: str) -> UseCaseInfo | None:
         return next((u for u in self.use_cases if u.slug == slug), None)

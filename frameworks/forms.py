@@ -3,6 +3,7 @@
 from crispy_forms.helper import FormHelper
 from django import forms
 from django.core.exceptions import ValidationError
+from django.utils.choices import BaseChoiceIterator
 
 from . import scoring
 from .catalog import Snapshot
@@ -13,14 +14,33 @@ SINGLE_VALUED = ("use_case",)
 EXTRA_PARAMETERS = 20
 
 
+class Choices(BaseChoiceIterator):
+    """Choices already in Django's (value, label) form, built once per catalog snapshot.
+
+    Assigning a plain list makes Django normalise it again for every form, which cost more
+    than the rest of building the form; an iterator is taken as it is.
+    """
+
+    def __init__(self, choices):
+        self.items = tuple(choices)
+
+    def __iter__(self):
+        return iter(self.items)
+
+
+def weight_choices(criterion: scoring.CriterionSpec) -> Choices:
+    return Choices(
+        [("", f"Auto ({criterion.default_weight})")]
+        + [(str(i), str(i)) for i in range(scoring.WEIGHT_MIN, scoring.WEIGHT_MAX + 1)]
+    )
+
+
 class WeightField(forms.IntegerField):
     """A 0-5 weight; empty means "use the use case's preset, else the default"."""
 
-    def __init__(self, *, criterion: scoring.CriterionSpec, **kwargs):
+    def __init__(self, *, criterion: scoring.CriterionSpec, choices=None, **kwargs):
         self.criterion = criterion
-        choices = [("", f"Auto ({criterion.default_weight})")] + [
-            (str(i), str(i)) for i in range(scoring.WEIGHT_MIN, scoring.WEIGHT_MAX + 1)
-        ]
+        choices = choices or weight_choices(criterion)
         super().__init__(
             required=False,
             min_value=scoring.WEIGHT_MIN,
@@ -31,6 +51,17 @@ class WeightField(forms.IntegerField):
             error_messages={"invalid": "Enter a whole number from 0 to 5."},
             **kwargs,
         )
+
+
+def _choices(snapshot: Snapshot) -> dict[str, Choices]:
+    choices = {
+        "use_case": Choices([("", "Any project")] + [(u.slug, u.name) for u in snapshot.use_cases]),
+        "require": Choices((c.slug, c.name) for c in snapshot.capabilities),
+        "frameworks": Choices((f.slug, f.name) for f in snapshot.frameworks),
+    }
+    for criterion in snapshot.criteria:
+        choices["w", criterion.slug] = weight_choices(criterion)
+    return choices
 
 
 class CompareForm(forms.Form):
@@ -58,13 +89,14 @@ class CompareForm(forms.Form):
     def __init__(self, data=None, *, snapshot: Snapshot, **kwargs):
         super().__init__(data, **kwargs)
         self.snapshot = snapshot
-        self.fields["use_case"].choices = [("", "Any project")] + [
-            (u.slug, u.name) for u in snapshot.use_cases
-        ]
-        self.fields["require"].choices = [(c.slug, c.name) for c in snapshot.capabilities]
-        self.fields["frameworks"].choices = [(f.slug, f.name) for f in snapshot.frameworks]
+        choices = snapshot.derived("form-choices", lambda: _choices(snapshot))
+        self.fields["use_case"].choices = choices["use_case"]
+        self.fields["require"].choices = choices["require"]
+        self.fields["frameworks"].choices = choices["frameworks"]
         for criterion in snapshot.criteria:
-            self.fields[WEIGHT_PREFIX + criterion.slug] = WeightField(criterion=criterion)
+            self.fields[WEIGHT_PREFIX + criterion.slug] = WeightField(
+                criterion=criterion, choices=choices["w", criterion.slug]
+            )
         self.helper = FormHelper()
         self.helper.form_tag = False
         self.helper.disable_csrf = True

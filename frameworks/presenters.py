@@ -2,29 +2,13 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from urllib.parse import urlencode
 
 from django.urls import reverse
 
-from . import scoring
+from . import fragments, scoring
 from .catalog import Snapshot
 from .forms import WEIGHT_PREFIX
-
-
-@dataclass(frozen=True, slots=True)
-class Cell:
-    label: str
-    note: str = ""
-    source_url: str = ""
-    reviewed_on: object = None
-
-
-@dataclass(frozen=True, slots=True)
-class Row:
-    key: str
-    name: str
-    cells: tuple[Cell, ...]
 
 
 def query_string(form) -> str:
@@ -52,60 +36,17 @@ def table_columns(snapshot: Snapshot, ranking: scoring.Ranking, chosen: list[str
     return [snapshot.info[slug] for slug in order if slug in snapshot.info]
 
 
-def comparison_rows(snapshot: Snapshot, columns) -> list[Row]:
-    specs = {f.slug: f for f in snapshot.frameworks}
-    rows = []
-    for criterion in snapshot.criteria:
-        cells = []
-        for info in columns:
-            rating = specs[info.slug].ratings.get(criterion.slug)
-            if rating is None:
-                cells.append(Cell(label="Not rated"))
-            else:
-                cells.append(
-                    Cell(
-                        label=rating.label,
-                        note=rating.note,
-                        source_url=rating.source_url,
-                        reviewed_on=rating.reviewed_on,
-                    )
-                )
-        rows.append(Row(key=criterion.slug, name=criterion.name, cells=tuple(cells)))
-    rows.append(
-        Row(
-            key="best-for",
-            name="Best for",
-            cells=tuple(Cell(label=info.best_for or "—") for info in columns),
-        )
-    )
-    return rows
+def results_json(ranking: scoring.Ranking, snapshot: Snapshot) -> list[dict]:
+    """The API's answer: one object per result, best first."""
+    urls = fragments.detail_urls(snapshot)
+    # Scoring shares a Contribution among the frameworks that earn the same points on a
+    # criterion; so do these entries (keyed by id(): the ranking keeps every one alive).
+    entries = {}
 
-
-def capability_rows(snapshot: Snapshot, columns, required=()):
-    specs = {f.slug: f for f in snapshot.frameworks}
-    rows = []
-    for capability in snapshot.capabilities:
-        cells = []
-        for info in columns:
-            support = specs[info.slug].capabilities.get(capability.slug)
-            cells.append(support)
-        rows.append(
-            {"capability": capability, "cells": cells, "required": capability.slug in required}
-        )
-    return rows
-
-
-def result_json(result: scoring.Result, snapshot: Snapshot) -> dict:
-    info = snapshot.info.get(result.slug)
-    return {
-        "rank": result.rank,
-        "framework": result.slug,
-        "name": result.name,
-        "score": result.score,
-        "eligible": result.eligible,
-        "unmet": list(result.unmet),
-        "breakdown": [
-            {
+    def entry(c: scoring.Contribution) -> dict:
+        built = entries.get(id(c))
+        if built is None:
+            built = entries[id(c)] = {
                 "criterion": c.key,
                 "name": c.name,
                 "weight": c.weight,
@@ -113,9 +54,20 @@ def result_json(result: scoring.Result, snapshot: Snapshot) -> dict:
                 "points": c.points,
                 "max_points": c.max_points,
             }
-            for c in result.breakdown
-        ],
-        "reasons": list(result.reasons),
-        "best_for": info.best_for if info else "",
-        "url": reverse("frameworks:detail", kwargs={"slug": result.slug}),
-    }
+        return built
+
+    return [
+        {
+            "rank": result.rank,
+            "framework": result.slug,
+            "name": result.name,
+            "score": result.score,
+            "eligible": result.eligible,
+            "unmet": list(result.unmet),
+            "breakdown": [entry(c) for c in result.breakdown],
+            "reasons": list(result.reasons),
+            "best_for": snapshot.info[result.slug].best_for if result.slug in snapshot.info else "",
+            "url": urls[result.slug],
+        }
+        for result in ranking.results
+    ]

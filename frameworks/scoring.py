@@ -173,24 +173,13 @@ def _split_tenths(total_tenths: int, parts: list[float]) -> list[int]:
     """Round parts to tenths so that they add up to ``total_tenths`` (largest remainder)."""
     floors = [int(part * 10) for part in parts]
     remainder = total_tenths - sum(floors)
-    order = sorted(range(len(parts)), key=lambda i: parts[i] * 10 - floors[i], reverse=True)
-    for i in order[: max(remainder, 0)]:
+    if remainder <= 0:
+        return floors
+    leftovers = [part * 10 - floor for part, floor in zip(parts, floors, strict=True)]
+    order = sorted(range(len(parts)), key=leftovers.__getitem__, reverse=True)
+    for i in order[:remainder]:
         floors[i] += 1
     return floors
-
-
-def _numerator(framework: FrameworkSpec, weights, criteria, use_case) -> int:
-    """The framework's weighted points, scaled so that everything is an integer."""
-    total = 0
-    for criterion in criteria:
-        rating = framework.ratings.get(criterion.slug)
-        if rating is not None:
-            total += weights[criterion.slug] * rating.value * FIT_MAX
-    if use_case is not None:
-        fit = framework.fits.get(use_case.slug)
-        if fit is not None:
-            total += use_case.fit_weight * fit.fit * VALUE_MAX
-    return total
 
 
 def _reasons(framework, breakdown, unmet_names, use_case) -> tuple[str, ...]:
@@ -237,45 +226,80 @@ def rank(
     scale = VALUE_MAX * FIT_MAX
     denominator = total_weight * scale
 
+    # What every framework's breakdown shares is worked out once: the loop below runs
+    # frameworks × criteria times, so it does only what depends on the framework.
+    terms = [
+        (
+            c.slug,
+            c.name,
+            weights[c.slug],
+            round(100 * weights[c.slug] / total_weight, 1) if total_weight else 0.0,
+        )
+        for c in criteria
+    ]
+    if use_case is not None:
+        fit_name = f"Fit: {use_case.name}"
+        fit_max = round(100 * fit_weight / total_weight, 1) if total_weight else 0.0
+
+    # Frameworks at the same level of a criterion mostly earn the same points there: one
+    # immutable Contribution serves them all. Building one costs about a microsecond, and a
+    # 200 × 50 catalog needs 10,000 of them per ranking.
+    shared: dict[tuple, Contribution] = {}
+
     scored = []
     for framework in frameworks:
-        numerator = _numerator(framework, weights, criteria, use_case)
-        raw_score = 100 * numerator / denominator if denominator else 0.0
-        parts, terms = [], []
-        for criterion in criteria:
-            weight = weights[criterion.slug]
-            rating = framework.ratings.get(criterion.slug)
-            share = rating.value / VALUE_MAX if rating else 0.0
-            terms.append(
-                (
-                    criterion.slug,
-                    criterion.name,
-                    weight,
-                    rating.label if rating else "Not rated",
-                    share,
-                )
-            )
+        ratings = framework.ratings
+        numerator = 0
+        parts, labels = [], []
+        for slug, _, weight, _ in terms:
+            rating = ratings.get(slug)
+            if rating is None:
+                labels.append(("Not rated", 0.0))
+                parts.append(0.0)
+                continue
+            numerator += weight * rating.value * FIT_MAX
+            share = rating.value / VALUE_MAX
+            labels.append((rating.label, share))
             parts.append(100 * weight * share / total_weight if total_weight else 0.0)
         if use_case is not None:
             fit = framework.fits.get(use_case.slug)
-            share = fit.fit / FIT_MAX if fit else 0.0
-            label = f"{fit.fit}/{FIT_MAX}" if fit else "Not rated"
-            terms.append((FIT_TERM, f"Fit: {use_case.name}", fit_weight, label, share))
-            parts.append(100 * fit_weight * share / total_weight if total_weight else 0.0)
+            if fit is not None:
+                numerator += fit_weight * fit.fit * VALUE_MAX
+            fit_share = fit.fit / FIT_MAX if fit else 0.0
+            parts.append(100 * fit_weight * fit_share / total_weight if total_weight else 0.0)
+        raw_score = 100 * numerator / denominator if denominator else 0.0
         score_tenths = round(raw_score * 10)
         tenths = _split_tenths(score_tenths, parts)
-        breakdown = tuple(
-            Contribution(
-                key=key,
-                name=name,
-                weight=weight,
-                label=label,
-                share=share,
-                points=points / 10,
-                max_points=round(100 * weight / total_weight, 1) if total_weight else 0.0,
+        breakdown = []
+        # tenths has one more item, the fit term's, when there is a use case.
+        for term, (label, share), points in zip(terms, labels, tenths, strict=False):
+            key = (term[0], label, share, points)
+            contribution = shared.get(key)
+            if contribution is None:
+                slug, name, weight, max_points = term
+                contribution = shared[key] = Contribution(
+                    key=slug,
+                    name=name,
+                    weight=weight,
+                    label=label,
+                    share=share,
+                    points=points / 10,
+                    max_points=max_points,
+                )
+            breakdown.append(contribution)
+        if use_case is not None:
+            breakdown.append(
+                Contribution(
+                    key=FIT_TERM,
+                    name=fit_name,
+                    weight=fit_weight,
+                    label=f"{fit.fit}/{FIT_MAX}" if fit else "Not rated",
+                    share=fit_share,
+                    points=tenths[-1] / 10,
+                    max_points=fit_max,
+                )
             )
-            for (key, name, weight, label, share), points in zip(terms, tenths, strict=True)
-        )
+        breakdown = tuple(breakdown)
         unmet = tuple(
             slug
             for slug in required
@@ -352,12 +376,15 @@ def smallest_change(
     leader, leader_num = frameworks[0], numerators[0]
     total_weight = sum(weights[c.slug] for c in criteria) + fit_weight
     best = None  # (abs delta, criterion position, delta, criterion)
+    others = list(zip(frameworks[1:], numerators[1:], strict=True))
     for position, criterion in enumerate(criteria):
-        weight = weights[criterion.slug]
-        leader_value = _value(leader, criterion.slug)
-        for framework, num in zip(frameworks[1:], numerators[1:], strict=True):
+        slug = criterion.slug
+        weight = weights[slug]
+        leader_value = _value(leader, slug)
+        for framework, num in others:
             gap = leader_num - num  # >= 0 because the leader comes first
-            slope = (_value(framework, criterion.slug) - leader_value) * FIT_MAX
+            rating = framework.ratings.get(slug)
+            slope = ((rating.value if rating is not None else 0) - leader_value) * FIT_MAX
             if slope == 0:
                 continue
             # Need delta * slope > gap, with 0 <= weight + delta <= WEIGHT_MAX.
@@ -370,6 +397,8 @@ def smallest_change(
             candidate = (abs(delta), position, delta, criterion)
             if best is None or candidate[:2] < best[:2]:
                 best = candidate
+        if best is not None and best[0] == 1:
+            break  # no later criterion can beat a one-step change
     if best is None:
         return None
     _, _, delta, criterion = best

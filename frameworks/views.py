@@ -6,7 +6,7 @@ from django.shortcuts import render
 from django.utils.cache import patch_vary_headers
 from django.views.decorators.http import condition, require_safe
 
-from . import catalog, presenters, scoring
+from . import catalog, fragments, presenters, scoring
 from .forms import CompareForm
 
 
@@ -65,13 +65,19 @@ def _results_context(form):
     chosen = form.cleaned_data.get("frameworks") or []
     columns = presenters.table_columns(snapshot, ranking, chosen)
     winner = ranking.winner
+    first_cards, more_cards = fragments.pros_cons_cards(snapshot, columns)
     return {
         "ranking": ranking,
         "winner": winner,
         "winner_info": snapshot.info.get(winner.slug) if winner else None,
         "columns": columns,
-        "rows": presenters.comparison_rows(snapshot, columns),
-        "capability_rows": presenters.capability_rows(snapshot, columns, ranking.required),
+        "ranking_items": fragments.ranking_items(snapshot, ranking),
+        "column_heads": fragments.column_heads(snapshot, columns, winner),
+        "comparison_rows": fragments.comparison_rows(snapshot, columns),
+        "feature_heads": fragments.feature_heads(columns),
+        "feature_rows": fragments.feature_rows(snapshot, columns, ranking.required),
+        "first_cards": first_cards,
+        "more_cards": more_cards,
         "permalink": presenters.permalink(form),
         "query": presenters.query_string(form),
         "close_margin": scoring.CLOSE_MARGIN,
@@ -96,7 +102,7 @@ def compare(request):
     template = "frameworks/compare.html"
     if request.headers.get("X-Partial") == "results":
         template = "frameworks/compare.html#results"
-    return render(request, template, context, status=status)
+    return fragments.render(request, template, context, status=status)
 
 
 @require_safe
@@ -110,8 +116,7 @@ def api_compare(request):
     if not form.is_valid():
         return JsonResponse({"errors": form.errors_by_field()}, status=400)
     ranking = form.ranking()
-    data = [presenters.result_json(result, snapshot) for result in ranking.results]
-    response = JsonResponse(data, safe=False)
+    response = JsonResponse(presenters.results_json(ranking, snapshot), safe=False)
     response["Link"] = f'<{presenters.permalink(form)}>; rel="alternate"; type="text/html"'
     return response
 

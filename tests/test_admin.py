@@ -34,14 +34,19 @@ CATALOG_ADMINS = [
 
 
 @pytest.fixture
-def small_catalog(make_framework, make_criterion, rate, make_capability, support, make_use_case,
-                  fit, point):
+def small_catalog(
+    make_framework, make_criterion, rate, make_capability, support, make_use_case, fit, point
+):
     flask = make_framework("flask", name="Flask", last_reviewed="2026-11-01")
     bottle = make_framework("bottle", name="Bottle", is_published=False)
-    ease = make_criterion("learning-curve", name="Learning curve",
-                          levels=(("Steep", 25), ("Moderate", 60), ("Easy", 100)))
-    speed = make_criterion("performance", name="Performance",
-                           levels=(("Low", 30), ("Medium", 60), ("High", 100)))
+    ease = make_criterion(
+        "learning-curve",
+        name="Learning curve",
+        levels=(("Steep", 25), ("Moderate", 60), ("Easy", 100)),
+    )
+    speed = make_criterion(
+        "performance", name="Performance", levels=(("Low", 30), ("Medium", 60), ("High", 100))
+    )
     rate(flask, ease, "Easy", note="Small API.", source_url="https://flask.palletsprojects.com/")
     rate(flask, speed, "Medium")
     rate(bottle, ease, "Easy")
@@ -131,7 +136,8 @@ def test_rating_inline_offers_only_the_criterion_levels(editor_client, small_cat
     flask = small_catalog["flask"]
     response = editor_client.get(admin_url(Framework, "change", flask.pk))
     inline = next(
-        formset for formset in response.context["inline_admin_formsets"]
+        formset
+        for formset in response.context["inline_admin_formsets"]
         if formset.formset.model is Rating
     )
     for form in inline.formset.forms:
@@ -279,10 +285,18 @@ def test_change_page_links_to_the_public_page(editor_client, small_catalog):
     flask = small_catalog["flask"]
     html = editor_client.get(admin_url(Framework, "change", flask.pk)).content.decode()
     assert "View on site" in html
-    assert reverse("admin:view_on_site", args=[
-        editor_client.get(admin_url(Framework, "change", flask.pk)).context[
-            "content_type_id"], flask.pk
-    ]) in html
+    assert (
+        reverse(
+            "admin:view_on_site",
+            args=[
+                editor_client.get(admin_url(Framework, "change", flask.pk)).context[
+                    "content_type_id"
+                ],
+                flask.pk,
+            ],
+        )
+        in html
+    )
 
 
 def test_add_a_framework_with_its_inlines(editor_client, small_catalog):
@@ -291,16 +305,18 @@ def test_add_a_framework_with_its_inlines(editor_client, small_catalog):
     data.update(name=["Quart"], slug=["quart"], color=["#33691e"], category=["micro"])
     for prefix in ("ratings", "capabilities", "procons", "fits"):
         assert data[f"{prefix}-TOTAL_FORMS"] == ["0"]
-    data.update({
-        "ratings-TOTAL_FORMS": ["1"],
-        "ratings-0-criterion": [str(small_catalog["ease"].pk)],
-        "ratings-0-level": [str(small_catalog["ease"].levels.get(label="Moderate").pk)],
-        "ratings-0-reviewed_on": ["2026-11-20"],
-        "procons-TOTAL_FORMS": ["1"],
-        "procons-0-kind": ["pro"],
-        "procons-0-text": ["Flask's API, async all the way"],
-        "procons-0-position": ["1"],
-    })
+    data.update(
+        {
+            "ratings-TOTAL_FORMS": ["1"],
+            "ratings-0-criterion": [str(small_catalog["ease"].pk)],
+            "ratings-0-level": [str(small_catalog["ease"].levels.get(label="Moderate").pk)],
+            "ratings-0-reviewed_on": ["2026-11-20"],
+            "procons-TOTAL_FORMS": ["1"],
+            "procons-0-kind": ["pro"],
+            "procons-0-text": ["Flask's API, async all the way"],
+            "procons-0-position": ["1"],
+        }
+    )
     response = editor_client.post(url, data)
     assert response.status_code == 302, response.context["errors"]
     quart = Framework.objects.get(slug="quart")

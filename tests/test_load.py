@@ -26,8 +26,13 @@ SECONDS = 8
 VISITORS = 6
 #: Each editor owns one framework, so optimistic locking never has to refuse their saves.
 EDITORS = {"edna": "flask", "omar": "django", "ines": "fastapi"}
-CRITERIA = ["learning-curve", "performance", "async-support", "built-in-tools",
-            "community-ecosystem"]
+CRITERIA = [
+    "learning-curve",
+    "performance",
+    "async-support",
+    "built-in-tools",
+    "community-ecosystem",
+]
 USE_CASES = ["", "enterprise-applications", "real-time", "prototypes-learning", "ml-ai"]
 
 

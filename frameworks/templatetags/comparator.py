@@ -1,7 +1,12 @@
-"""Server-rendered SVG for score bars and breakdown charts (no inline styles, CSP-safe)."""
+"""Server-rendered SVG score bars (no inline styles, CSP-safe) and support labels."""
+
+import re
 
 from django import template
-from django.utils.html import format_html, format_html_join
+from django.template.loader import render_to_string
+from django.urls import get_script_prefix
+from django.utils.html import escape, format_html
+from django.utils.safestring import mark_safe
 
 register = template.Library()
 
@@ -23,37 +28,19 @@ def score_bar(score, label=""):
     )
 
 
-@register.simple_tag
-def breakdown_chart(result):
-    """A stacked bar: one segment per criterion (and fit), widths equal to the points added."""
-    x = 0.0
-    segments = []
-    for index, part in enumerate(result.breakdown):
-        if part.points <= 0:
-            continue
-        segments.append(
-            (
-                f"{x:.2f}",
-                f"{part.points:.2f}",
-                PALETTE[index % len(PALETTE)],
-                f"{part.name}: {part.points} points ({part.label})",
-            )
-        )
-        x += part.points
-    body = format_html_join(
-        "",
-        '<rect x="{}" y="0" width="{}" height="10" fill="{}"><title>{}</title></rect>',
-        segments,
-    )
-    summary = "; ".join(f"{p.name} {p.points}" for p in result.breakdown)
-    return format_html(
-        '<svg class="breakdown-chart" viewBox="0 0 100 10" preserveAspectRatio="none" '
-        'role="img" aria-label="Points by criterion for {}: {}">'
-        '<rect class="score-bar-track" x="0" y="0" width="100" height="10"></rect>{}</svg>',
-        result.name,
-        summary,
-        body,
-    )
+# Characters beyond the Basic Multilingual Plane, such as the frameworks' emoji symbols.
+_ASTRAL = re.compile("[\U00010000-\U0010ffff]")
+
+
+@register.filter
+def charrefs(value):
+    """Escape ``value`` and write characters beyond the BMP (emoji) as numeric references.
+
+    The page reads the same. One such character anywhere makes Python hold the whole page at
+    four bytes a character, and every template level that joins it copies and widens it:
+    on the results page that cost more than all the rest of the template rendering.
+    """
+    return mark_safe(_ASTRAL.sub(lambda m: f"&#x{ord(m.group()):X};", escape(value)))
 
 
 @register.filter
@@ -83,3 +70,52 @@ def support_text(support):
 @register.filter
 def get_item(mapping, key):
     return mapping.get(key) if mapping else None
+
+
+@register.simple_tag
+def form_field(template_name, field):
+    """Render ``field`` with ``template_name``, once per catalog version and field value.
+
+    Django's widgets and crispy's templates take milliseconds per form, and a field's markup
+    depends only on the catalog (its choices, label, help) and the value the visitor gave, so
+    it is kept with the snapshot. A field with errors is rendered afresh: that is rare.
+    """
+
+    def render():
+        return render_to_string(template_name, {"field": field})
+
+    if field.errors:
+        return render()
+    value = field.value()
+    if isinstance(value, list | tuple):
+        value = tuple(value)
+    key = ("field", template_name, field.html_name, field.form.is_bound, value)
+    return field.form.snapshot.fragments.get_or_render(key, render)
+
+
+@register.tag
+def memo(parser, token):
+    """``{% memo "name" value… %}…{% endmemo %}``: render the body once per snapshot and values.
+
+    For what every page repeats and that depends on little (the header, given the path; the
+    footer; the stylesheet links): rendering it costs more than the rest of a small page's
+    template. The rendered body is kept with the catalog snapshot in the context; without one
+    (error pages) the body is rendered every time.
+    """
+    keys = [parser.compile_filter(bit) for bit in token.split_contents()[1:]]
+    nodelist = parser.parse(("endmemo",))
+    parser.delete_first_token()
+    return MemoNode(nodelist, keys)
+
+
+class MemoNode(template.Node):
+    def __init__(self, nodelist, keys):
+        self.nodelist = nodelist
+        self.keys = keys
+
+    def render(self, context):
+        snapshot = context.get("snapshot")
+        if snapshot is None:
+            return self.nodelist.render(context)
+        key = ("memo", get_script_prefix(), *(k.resolve(context) for k in self.keys))
+        return snapshot.fragments.get_or_render(key, lambda: self.nodelist.render(context))

@@ -1,0 +1,296 @@
+"""The results page's repeated parts, as escaped HTML built in Python.
+
+A results page repeats small pieces many times: a ranking entry with a chart and a breakdown
+row per criterion for every framework, a cell per framework and criterion, a cell per framework
+and capability. Through the template engine each piece costs several microseconds of variable
+lookups, filters and escaping; at 200 frameworks × 50 criteria that was most of a second per
+page. Here the pieces that depend only on the catalog are built once per snapshot
+(``Snapshot.derived``) and the ones that depend on the visitor's answers are joined from
+f-strings. The markup is the same as the templates it replaces; every value is escaped.
+"""
+
+from __future__ import annotations
+
+import secrets
+from functools import lru_cache
+from html import escape
+
+from django.http import HttpResponse
+from django.template.loader import render_to_string
+from django.urls import get_script_prefix, reverse
+from django.utils.safestring import SafeString, mark_safe
+
+from .templatetags.comparator import PALETTE, charrefs, support_icon, support_text
+
+# Criterion names and level labels repeat on every row of every breakdown.
+_escape = lru_cache(maxsize=4096)(escape)
+
+
+def detail_urls(snapshot) -> dict[str, str]:
+    """Each framework's page address (reverse() costs ~30 µs; the prefix is per deployment)."""
+    return snapshot.derived(
+        ("detail-urls", get_script_prefix()),
+        lambda: {
+            f.slug: reverse("frameworks:detail", kwargs={"slug": f.slug})
+            for f in snapshot.frameworks
+        },
+    )
+
+
+class _Parts:
+    """Each breakdown term's markup, built once per ranking.
+
+    Scoring shares one Contribution among the frameworks that earn the same points on a
+    criterion, so most of a 200-framework ranking's 10,000 terms reuse markup built here.
+    Keyed by ``id()``: every Contribution lives as long as the ranking that holds it.
+    """
+
+    def __init__(self):
+        self._built = {}
+
+    def __call__(self, index, part):
+        built = self._built.get(id(part))
+        if built is None:
+            name, label = _escape(part.name), _escape(part.label)
+            built = self._built[id(part)] = (
+                # the breakdown table's row
+                f'<tr><th scope="row"><span class="swatch" aria-hidden="true" '
+                f'data-index="{index}"></span>{name}</th><td>{part.weight}</td><td>{label}</td>'
+                f'<td class="text-end">{part.points}</td>'
+                f'<td class="text-end">{part.max_points}</td></tr>',
+                # the chart's segment, after its x position
+                f'y="0" width="{part.points:.2f}" height="10" '
+                f'fill="{PALETTE[index % len(PALETTE)]}"><title>{name}: '
+                f"{part.points} points ({label})</title></rect>",
+                # the chart's text alternative
+                f"{name} {part.points}",
+            )
+        return built
+
+
+def breakdown_chart(result, parts: _Parts) -> str:
+    """A stacked bar: one segment per criterion (and fit), widths equal to the points added."""
+    x = 0.0
+    segments, summary = [], []
+    for index, part in enumerate(result.breakdown):
+        _, segment, text = parts(index, part)
+        summary.append(text)
+        if part.points <= 0:
+            continue
+        segments.append(f'<rect x="{x:.2f}" {segment}')
+        x += part.points
+    return (
+        '<svg class="breakdown-chart" viewBox="0 0 100 10" preserveAspectRatio="none" '
+        f'role="img" aria-label="Points by criterion for {_escape(result.name)}: '
+        f'{"; ".join(summary)}">'
+        '<rect class="score-bar-track" x="0" y="0" width="100" height="10"></rect>'
+        f"{''.join(segments)}</svg>"
+    )
+
+
+def _breakdown_rows(result, parts: _Parts) -> str:
+    return "\n".join(parts(index, part)[0] for index, part in enumerate(result.breakdown))
+
+
+def ranking_items(snapshot, ranking) -> SafeString:
+    """Every ``<li>`` of the ranking: name, score, chart, reasons and the breakdown table."""
+    urls = detail_urls(snapshot)
+    parts = _Parts()
+    items = []
+    for position, result in enumerate(ranking.results):
+        best = position == 0 and result.eligible
+        name = _escape(result.name)
+        classes = "ranking-item"
+        badges = ""
+        if not result.eligible:
+            classes += " ineligible"
+            badges = ' <span class="badge text-bg-secondary">Misses a must-have</span>'
+        if best:
+            classes += " winner"
+            badges = ' <span class="badge best-badge">Best match</span>'
+        reasons = ""
+        if result.reasons:
+            reasons = (
+                '<ul class="reasons small mb-0">'
+                + "".join(f"<li>{escape(reason)}</li>" for reason in result.reasons)
+                + "</ul>"
+            )
+        items.append(
+            f'<li class="{classes}">\n'
+            '<div class="ranking-head">\n'
+            f'<h3 class="ranking-name"><span class="rank">#{result.rank}</span> '
+            f'<a href="{_escape(urls[result.slug])}">{name}</a>{badges}</h3>\n'
+            f'<p class="score mb-0"><strong>{result.score}</strong>'
+            '<span class="text-body-secondary"> / 100</span></p>\n'
+            "</div>\n"
+            f"{breakdown_chart(result, parts)}\n"
+            f"{reasons}\n"
+            '<details class="breakdown-details">\n'
+            f'<summary class="small">How {name} scored</summary>\n'
+            '<div class="table-responsive">\n'
+            '<table class="table table-sm breakdown-table mt-2 mb-0">\n'
+            f'<caption class="visually-hidden">Points by criterion for {name}</caption>\n'
+            '<thead><tr><th scope="col">Criterion</th><th scope="col">Weight</th>'
+            '<th scope="col">Level</th><th scope="col" class="text-end">Points</th>'
+            '<th scope="col" class="text-end">Out of</th></tr></thead>\n'
+            f"<tbody>\n{_breakdown_rows(result, parts)}\n</tbody>\n"
+            '<tfoot><tr><th scope="row" colspan="3">Score</th>'
+            f'<td class="text-end fw-semibold">{result.score}</td>'
+            '<td class="text-end">100</td></tr></tfoot>\n'
+            "</table>\n"
+            "</div>\n"
+            "</details>\n"
+            "</li>"
+        )
+    return mark_safe("\n".join(items))  # every value above is escaped
+
+
+def _rating_cell(rating) -> str:
+    if rating is None:
+        return '<td><span class="cell-label">Not rated</span></td>'
+    label = f'<span class="cell-label">{escape(rating.label)}</span>'
+    if not (rating.note or rating.source_url):
+        return f"<td>{label}</td>"
+    note = f'<p class="mb-1">{escape(rating.note)}</p>' if rating.note else ""
+    if rating.source_url:
+        note += f'<a href="{escape(rating.source_url)}" rel="noopener nofollow">Source</a>'
+    if rating.reviewed_on:
+        note += f" · reviewed {rating.reviewed_on:%Y-%m-%d}"
+    return (
+        f'<td><details class="cell-details"><summary>{label}</summary>'
+        f'<div class="cell-note small">{note}</div></details></td>'
+    )
+
+
+def rating_cells(snapshot) -> dict[str, tuple[str, ...]]:
+    """Per framework: its side-by-side cell for each criterion, then its "Best for" cell."""
+
+    def build():
+        cells = {}
+        for spec in snapshot.frameworks:
+            best_for = snapshot.info[spec.slug].best_for or "—"
+            cells[spec.slug] = (
+                *(_rating_cell(spec.ratings.get(c.slug)) for c in snapshot.criteria),
+                f'<td><span class="cell-label">{escape(best_for)}</span></td>',
+            )
+        return cells
+
+    return snapshot.derived("rating-cells", build)
+
+
+def comparison_rows(snapshot, columns) -> SafeString:
+    """The side-by-side table's body: a row per criterion, then "Best for"; a cell per column."""
+    cells = rating_cells(snapshot)
+    columns = [cells[info.slug] for info in columns]
+    names = [(c.slug, c.name) for c in snapshot.criteria] + [("best-for", "Best for")]
+    return mark_safe(  # every value is escaped
+        "\n".join(
+            f'<tr data-row="{escape(key)}">\n<th scope="row" class="sticky-col">{escape(name)}'
+            f"</th>\n{''.join(column[i] for column in columns)}\n</tr>"
+            for i, (key, name) in enumerate(names)
+        )
+    )
+
+
+def column_heads(snapshot, columns, winner) -> SafeString:
+    """The side-by-side table's header cells, one per column, the winner's marked."""
+    urls = detail_urls(snapshot)
+    heads = []
+    for info in columns:
+        is_winner = winner is not None and info.slug == winner.slug
+        symbol = f'<span aria-hidden="true">{charrefs(info.symbol)}</span> ' if info.symbol else ""
+        heads.append(
+            f'<th scope="col"{' class="is-winner"' if is_winner else ""}>'
+            f'<a href="{_escape(urls[info.slug])}">{symbol}{escape(info.name)}</a>'
+            f"{'<span class="d-block small fw-normal">best match</span>' if is_winner else ''}"
+            "</th>"
+        )
+    return mark_safe("".join(heads))  # every value above is escaped
+
+
+def support_cells(snapshot) -> dict[str, tuple[str, ...]]:
+    """Per framework: its key-features cell for each capability."""
+
+    def cell(support):
+        kind = escape((support.support if support is not None else "") or "none")
+        return (
+            f'<td class="support support-{kind}"><span aria-hidden="true">'
+            f"{support_icon(support)}</span> {escape(support_text(support))}</td>"
+        )
+
+    return snapshot.derived(
+        "support-cells",
+        lambda: {
+            spec.slug: tuple(cell(spec.capabilities.get(c.slug)) for c in snapshot.capabilities)
+            for spec in snapshot.frameworks
+        },
+    )
+
+
+def feature_heads(columns) -> SafeString:
+    """Key features' header cells, one per column."""
+    return mark_safe("".join(f'<th scope="col">{escape(info.name)}</th>' for info in columns))
+
+
+def feature_rows(snapshot, columns, required) -> SafeString:
+    """Key features' table body: a row per capability, must-haves first; a cell per column."""
+    cells = support_cells(snapshot)
+    columns = [cells[info.slug] for info in columns]
+    rows = []
+    for i, capability in enumerate(snapshot.capabilities):
+        must = capability.slug in required
+        rows.append(
+            (
+                not must,
+                f"<tr{' class="required-row"' if must else ''}>\n"
+                f'<th scope="row" class="sticky-col">{escape(capability.name)}'
+                f"{' <span class="badge must-badge">must-have</span>' if must else ''}</th>\n"
+                f"{''.join(column[i] for column in columns)}\n</tr>",
+            )
+        )
+    rows.sort(key=lambda row: row[0])  # stable: must-haves first, each group in order
+    return mark_safe("\n".join(html for _, html in rows))  # every value is escaped
+
+
+def pros_cons_cards(snapshot, columns) -> tuple[SafeString, SafeString]:
+    """The first three columns' pros-and-cons cards, and the others' (shown folded)."""
+    cards = _pros_cons_cards(snapshot)
+    html = [cards[info.slug] for info in columns]
+    return mark_safe("".join(html[:3])), mark_safe("".join(html[3:]))
+
+
+def _pros_cons_cards(snapshot) -> dict[str, str]:
+    """Per framework: its pros-and-cons card, rendered once from its template."""
+    return snapshot.derived(
+        ("pros-cons-cards", get_script_prefix()),
+        lambda: {
+            slug: render_to_string("includes/pros_cons_card.html", {"info": info})
+            for slug, info in snapshot.info.items()
+        },
+    )
+
+
+def render(request, template_name, context, *, status=200) -> HttpResponse:
+    """Django's render(), except that the large fragments skip the template's string joins.
+
+    Every level of a template (block, include, if, for) joins what its children rendered into
+    a new string, and the page's ranking and tables are most of the page: at 200 frameworks
+    they are 7 MB, copied a dozen times on the way out. So the template gets a short marker
+    for each SafeString fragment in ``context`` and the response puts the fragment in its
+    place once.
+    """
+    token = f"<!--{secrets.token_hex(8)}:"  # per response: no content can contain it
+    context, pieces = dict(context), {}
+    for name, value in context.items():
+        if isinstance(value, SafeString) and len(value) > 4096:
+            pieces[name] = value
+            context[name] = mark_safe(f"{token}{name}-->")
+    html = render_to_string(template_name, context, request)
+    if not pieces:
+        return HttpResponse(html, status=status)
+    first, *others = html.split(token)
+    chunks = [first]
+    for other in others:
+        name, _, rest = other.partition("-->")
+        chunks += [pieces[name], rest]
+    return HttpResponse(chunks, status=status)

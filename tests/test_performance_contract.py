@@ -1,0 +1,89 @@
+"""What the speed-ups must never cost: fresh results after an edit, escaping, bounded memory.
+
+The results page keeps rendered pieces with the catalog snapshot (form fields, table cells,
+pros-and-cons cards, the header) and builds its repeated parts in Python. These tests hold
+those shortcuts to the page's promises. The query budget per request is asserted in
+test_views.py (test_queries_per_request_do_not_grow_with_the_catalog).
+"""
+
+from django.urls import reverse
+
+from frameworks import catalog
+from frameworks.models import Capability, Criterion, Framework, Level, ProCon, Rating
+
+COMPARE = reverse("frameworks:compare")
+SEED_THREE = {"frameworks": ["django", "flask", "fastapi"]}
+
+
+def test_editor_save_shows_in_the_very_next_page(client, shipped_catalog):
+    # Render every memoised piece once: home form, compare form, cells, cards, header.
+    assert client.get(reverse("frameworks:home")).status_code == 200
+    html = client.get(COMPARE, SEED_THREE).content.decode()
+    assert "Learning curve" in html and "Easy" in html
+
+    criterion = Criterion.objects.get(slug="learning-curve")
+    criterion.name = "Time to first app"
+    criterion.save()
+    rating = Rating.objects.get(framework__slug="flask", criterion=criterion)
+    rating.level = Level.objects.get(criterion=criterion, label="Steep")
+    rating.note = "Re-rated by an editor today."
+    rating.save()
+    flask = Framework.objects.get(slug="flask")
+    ProCon.objects.create(framework=flask, kind="pro", text="A pro an editor just added.")
+
+    html = client.get(COMPARE, SEED_THREE).content.decode()
+    assert "Time to first app" in html and "Learning curve" not in html  # form and tables
+    assert "Re-rated by an editor today." in html  # the side-by-side cell
+    assert "A pro an editor just added." in html  # the pros-and-cons card
+    home = client.get(reverse("frameworks:home")).content.decode()
+    assert "Time to first app" in home  # the home page's form
+
+
+def test_what_editors_write_is_escaped_everywhere_it_shows(client, shipped_catalog):
+    Framework.objects.filter(slug="flask").update(name='Fl<b>ask</b> & "Co"', symbol="<i>")
+    Rating.objects.filter(framework__slug="flask").update(
+        note="<script>alert(1)</script>", source_url='https://example.org/?a=1&b="2"'
+    )
+    Capability.objects.filter(slug="admin").update(name="Admin <panel>")
+    Criterion.objects.filter(slug="performance").update(name="Speed & <more>")
+    catalog.bump_version()
+
+    response = client.get(COMPARE, SEED_THREE | {"require": "admin"})
+    html = response.content.decode()
+    assert response.status_code == 200
+    for raw in ("<b>ask</b>", "<script>alert", "<panel>", "<more>", "<i>", 'b="2"'):
+        assert raw not in html
+    assert "Fl&lt;b&gt;ask&lt;/b&gt; &amp; &quot;Co&quot;" in html
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in html
+    assert "Admin &lt;panel&gt;" in html and "Speed &amp; &lt;more&gt;" in html
+    assert "<!--" not in html  # no placeholder of the page's assembly is left behind
+
+
+def test_partial_and_full_page_carry_the_same_results(client, shipped_catalog):
+    params = {"use_case": "real-time", "w-performance": "5"}
+    full = client.get(COMPARE, params).content.decode()
+    partial = client.get(COMPARE, params, headers={"X-Partial": "results"}).content.decode()
+
+    def section(html, heading):
+        start = html.index(f'<section aria-labelledby="{heading}"')
+        return html[start : html.index("</section>", start)]
+
+    for heading in ("ranking-heading", "table-heading", "features-heading", "proscons-heading"):
+        assert section(partial, heading) == section(full, heading)
+
+
+def test_rendered_pieces_kept_per_process_stay_within_their_bound():
+    fragments = catalog.Fragments(limit=1000)
+    for i in range(100):
+        fragments.get_or_render(("piece", i), lambda: "x" * 100)
+        if i >= 2:
+            fragments.get_or_render(("piece", 2), lambda: "never rendered again")
+    assert fragments._size <= 1000
+    assert fragments.get_or_render(("piece", 2), lambda: "gone") == "x" * 100  # recently used
+    assert fragments.get_or_render(("piece", 0), lambda: "gone") == "gone"  # evicted
+
+
+def test_a_piece_larger_than_the_bound_is_served_but_not_kept():
+    fragments = catalog.Fragments(limit=10)
+    assert fragments.get_or_render("big", lambda: "y" * 50) == "y" * 50
+    assert fragments._size == 0
