@@ -206,9 +206,13 @@ class FrameworkAdmin(SimpleHistoryAdmin):
     def _set_published(self, queryset, published):
         # Save one by one rather than queryset.update(): each change then lands in the
         # framework's history with the editor's name, and the optimistic lock sees it.
+        # The changelist's queryset is annotated (completeness, a GROUP BY), which PostgreSQL
+        # cannot lock: lock the plain rows by primary key instead.
+        ids = list(queryset.values_list("pk", flat=True))
         changed = 0
         with transaction.atomic():
-            for framework in queryset.select_for_update().exclude(is_published=published):
+            rows = Framework.objects.select_for_update().filter(pk__in=ids)
+            for framework in rows.exclude(is_published=published).order_by("pk"):
                 framework.is_published = published
                 framework.save()
                 changed += 1

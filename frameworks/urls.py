@@ -11,4 +11,5 @@ urlpatterns = [
     path("frameworks/", views.framework_list, name="list"),
     path("frameworks/<slug:slug>/", views.framework_detail, name="detail"),
     path("methodology/", views.methodology, name="methodology"),
+    path("robots.txt", views.robots_txt, name="robots"),
 ]

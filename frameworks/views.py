@@ -1,7 +1,7 @@
 import hashlib
 
 from django.core.exceptions import BadRequest, SuspiciousOperation
-from django.http import Http404, JsonResponse
+from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.utils.cache import patch_vary_headers
 from django.views.decorators.http import condition, require_safe
@@ -157,6 +157,18 @@ def framework_detail(request, slug):
 def methodology(request):
     snapshot = _snapshot(request)
     return render(request, "frameworks/methodology.html", {"snapshot": snapshot})
+
+
+ROBOTS = """User-agent: *
+Disallow: /admin/
+Disallow: /api/
+"""
+
+
+@require_safe
+def robots_txt(request):
+    """Crawlers may read every page but the editors' admin and the JSON twin of /compare/."""
+    return HttpResponse(ROBOTS, content_type="text/plain; charset=utf-8")
 
 
 def bad_request(request, exception=None):

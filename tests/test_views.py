@@ -188,3 +188,13 @@ def test_queries_per_request_do_not_grow_with_the_catalog(client, shipped_catalo
     large = queries()
     assert small == large
     assert small[1] <= 1  # a warm process asks only for the catalog version
+
+
+def test_robots_txt_keeps_crawlers_out_of_admin_and_api(client):
+    response = client.get("/robots.txt")
+    assert response.status_code == 200
+    assert response["Content-Type"].startswith("text/plain")
+    lines = response.content.decode().splitlines()
+    assert "User-agent: *" in lines
+    assert "Disallow: /admin/" in lines and "Disallow: /api/" in lines
+    assert "Disallow: /" not in lines  # the public pages stay crawlable
