@@ -75,28 +75,42 @@ class Fragments:
     """Rendered HTML keyed by everything it depends on, least recently used dropped first.
 
     Bounded by total size, because visitors choose the keys (their answers): however many
-    combinations they try, a process keeps at most ``limit`` characters.
+    combinations they try, a process keeps at most about ``limit`` characters (or bytes, for
+    whole pages), and nothing larger than a quarter of it.
     """
 
-    def __init__(self, limit: int = 4_000_000):
-        self._items: OrderedDict[object, str] = OrderedDict()
+    def __init__(self, limit: int = 8_000_000):
+        self._items: OrderedDict[object, tuple[object, int]] = OrderedDict()
         self._size = 0
         self._limit = limit
         self._lock = threading.Lock()
 
+    def get(self, key):
+        """What was put under ``key``, or None."""
+        with self._lock:
+            kept = self._items.get(key)
+            if kept is None:
+                return None
+            self._items.move_to_end(key)
+            return kept[0]
+
+    def put(self, key, value, *, size: int) -> None:
+        if size > self._limit // 4:
+            return  # one huge item would push out everything else
+        with self._lock:
+            if key in self._items:
+                return
+            self._items[key] = (value, size)
+            self._size += size
+            while self._size > self._limit:
+                self._size -= self._items.popitem(last=False)[1][1]
+
     def get_or_render(self, key, render: Callable[[], str]) -> str:
-        with self._lock:
-            html = self._items.get(key)
-            if html is not None:
-                self._items.move_to_end(key)
-                return html
+        html = self.get(key)
+        if html is not None:
+            return html
         html = render()  # outside the lock: another thread may render the same; no harm
-        with self._lock:
-            if key not in self._items:
-                self._items[key] = html
-                self._size += len(html)
-                while self._size > self._limit:
-                    self._size -= len(self._items.popitem(last=False)[1])
+        self.put(key, html, size=len(html))
         return html
 
 

@@ -1,5 +1,7 @@
 """The visitor's requirements form, shared by the compare page and the JSON API."""
 
+import copy
+
 from crispy_forms.helper import FormHelper
 from django import forms
 from django.core.exceptions import ValidationError
@@ -87,19 +89,30 @@ class CompareForm(forms.Form):
     )
 
     def __init__(self, data=None, *, snapshot: Snapshot, **kwargs):
+        # Django deep-copies the declared fields for every form, and building a weight field
+        # per criterion costs more again. Fields hold no per-request state (values, errors and
+        # bound fields live on the form), so each snapshot builds them once and every form
+        # shares them.
+        self.base_fields = {}
         super().__init__(data, **kwargs)
         self.snapshot = snapshot
-        choices = snapshot.derived("form-choices", lambda: _choices(snapshot))
-        self.fields["use_case"].choices = choices["use_case"]
-        self.fields["require"].choices = choices["require"]
-        self.fields["frameworks"].choices = choices["frameworks"]
-        for criterion in snapshot.criteria:
-            self.fields[WEIGHT_PREFIX + criterion.slug] = WeightField(
-                criterion=criterion, choices=choices["w", criterion.slug]
-            )
+        self.fields = dict(snapshot.derived("form-fields", lambda: self._build_fields(snapshot)))
         self.helper = FormHelper()
         self.helper.form_tag = False
         self.helper.disable_csrf = True
+
+    @classmethod
+    def _build_fields(cls, snapshot: Snapshot) -> dict[str, forms.Field]:
+        choices = _choices(snapshot)
+        fields = copy.deepcopy(cls.base_fields)
+        fields["use_case"].choices = choices["use_case"]
+        fields["require"].choices = choices["require"]
+        fields["frameworks"].choices = choices["frameworks"]
+        for criterion in snapshot.criteria:
+            fields[WEIGHT_PREFIX + criterion.slug] = WeightField(
+                criterion=criterion, choices=choices["w", criterion.slug]
+            )
+        return fields
 
     def weight_fields(self):
         return [self[WEIGHT_PREFIX + c.slug] for c in self.snapshot.criteria]
@@ -163,8 +176,11 @@ class CompareForm(forms.Form):
         slug = self.cleaned_data.get("use_case")
         return self.snapshot.use_case(slug) if slug else None
 
-    def ranking(self) -> scoring.Ranking:
-        """Score the chosen frameworks; call only when the form is valid."""
+    def ranking(self, *, explain: int | None = None) -> scoring.Ranking:
+        """Score the chosen frameworks; call only when the form is valid.
+
+        ``explain``: how many of the top results carry their breakdown (all when None).
+        """
         snapshot = self.snapshot
         use_case = self.chosen_use_case()
         spec = use_case.spec if use_case else None
@@ -183,6 +199,7 @@ class CompareForm(forms.Form):
             use_case=spec,
             required=self.cleaned_data.get("require") or (),
             capability_names=snapshot.capability_names,
+            explain=explain,
         )
 
     def errors_by_field(self) -> dict[str, list[str]]:

@@ -92,12 +92,41 @@ def _breakdown_rows(result, parts: _Parts) -> str:
     return "\n".join(parts(index, part)[0] for index, part in enumerate(result.breakdown))
 
 
+def _compact_item(result, url, capability_names) -> str:
+    """A ranking entry past the explained top: name, score and a plain bar."""
+    missing = ""
+    if result.unmet:
+        names = "; ".join(escape(capability_names.get(slug, slug)) for slug in result.unmet)
+        missing = f'<p class="reasons small mb-0">Missing must-haves: {names}.</p>'
+    width = max(0.0, min(result.score, 100.0))
+    return (
+        f'<li class="ranking-item compact{"" if result.eligible else " ineligible"}">\n'
+        '<div class="ranking-head">\n'
+        f'<h3 class="ranking-name"><span class="rank">#{result.rank}</span> '
+        f'<a href="{_escape(url)}">{_escape(result.name)}</a></h3>\n'
+        f'<p class="score mb-0"><strong>{result.score}</strong>'
+        '<span class="text-body-secondary"> / 100</span></p>\n'
+        "</div>\n"
+        '<svg class="score-bar" viewBox="0 0 100 8" preserveAspectRatio="none" role="img" '
+        f'aria-label="Score {result.score} out of 100" focusable="false">'
+        '<rect class="score-bar-track" x="0" y="0" width="100" height="8" rx="2"></rect>'
+        f'<rect class="score-bar-fill" x="0" y="0" width="{width:.1f}" height="8" rx="2"></rect>'
+        f"</svg>\n{missing}</li>"
+    )
+
+
 def ranking_items(snapshot, ranking) -> SafeString:
-    """Every ``<li>`` of the ranking: name, score, chart, reasons and the breakdown table."""
+    """Every ``<li>`` of the ranking: name, score, chart, reasons and the breakdown table.
+
+    Results that scoring did not explain (past the top of a long ranking) get a compact entry.
+    """
     urls = detail_urls(snapshot)
     parts = _Parts()
     items = []
     for position, result in enumerate(ranking.results):
+        if not result.breakdown:
+            items.append(_compact_item(result, urls[result.slug], snapshot.capability_names))
+            continue
         best = position == 0 and result.eligible
         name = _escape(result.name)
         classes = "ranking-item"

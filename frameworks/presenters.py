@@ -30,9 +30,16 @@ def permalink(form) -> str:
     return reverse("frameworks:compare") + (f"?{query}" if query else "")
 
 
+#: The top of the ranking shown in detail (chart, reasons, breakdown); the rest are listed.
+EXPLAINED = 20
+#: Columns of the side-by-side tables when the visitor did not pick frameworks: the top ones.
+TABLE_COLUMNS = 20
+
+
 def table_columns(snapshot: Snapshot, ranking: scoring.Ranking, chosen: list[str]):
-    """Columns follow the visitor's own order when they picked frameworks, else the ranking."""
-    order = chosen or [r.slug for r in ranking.results]
+    """Columns follow the visitor's own order when they picked frameworks, else the ranking
+    (its top ``TABLE_COLUMNS``: a wider table is read by nobody)."""
+    order = chosen or [r.slug for r in ranking.results[:TABLE_COLUMNS]]
     return [snapshot.info[slug] for slug in order if slug in snapshot.info]
 
 

@@ -212,8 +212,14 @@ def rank(
     use_case: UseCaseSpec | None = None,
     required: Collection[str] = (),
     capability_names: Mapping[str, str] | None = None,
+    explain: int | None = None,
 ) -> Ranking:
-    """Score and rank ``frameworks``; ``weights`` must give every criterion a weight 0-5."""
+    """Score and rank ``frameworks``; ``weights`` must give every criterion a weight 0-5.
+
+    Every result gets its score, rank and eligibility. The first ``explain`` results (all when
+    None) also carry their breakdown and reasons; the others carry empty ones. A page that
+    shows the top of a long ranking in detail need not pay for explaining all of it.
+    """
     capability_names = capability_names or {}
     required = tuple(dict.fromkeys(required))
     for criterion in criteria:
@@ -223,56 +229,138 @@ def rank(
     fit_weight = use_case.fit_weight if use_case is not None else 0
     total_weight = sum(weights[c.slug] for c in criteria) + fit_weight
     # Every numerator is scaled by VALUE_MAX * FIT_MAX so that the arithmetic stays exact.
-    scale = VALUE_MAX * FIT_MAX
-    denominator = total_weight * scale
-
-    # What every framework's breakdown shares is worked out once: the loop below runs
-    # frameworks × criteria times, so it does only what depends on the framework.
-    terms = [
-        (
-            c.slug,
-            c.name,
-            weights[c.slug],
-            round(100 * weights[c.slug] / total_weight, 1) if total_weight else 0.0,
-        )
-        for c in criteria
-    ]
-    if use_case is not None:
-        fit_name = f"Fit: {use_case.name}"
-        fit_max = round(100 * fit_weight / total_weight, 1) if total_weight else 0.0
-
-    # Frameworks at the same level of a criterion mostly earn the same points there: one
-    # immutable Contribution serves them all. Building one costs about a microsecond, and a
-    # 200 × 50 catalog needs 10,000 of them per ranking.
-    shared: dict[tuple, Contribution] = {}
+    denominator = total_weight * VALUE_MAX * FIT_MAX
+    # Only weighted criteria add points: the scoring loop skips the others.
+    weighted = [(c.slug, weights[c.slug] * FIT_MAX) for c in criteria if weights[c.slug]]
+    fit_slug = use_case.slug if use_case is not None else None
+    fit_scale = fit_weight * VALUE_MAX
 
     scored = []
     for framework in frameworks:
         ratings = framework.ratings
         numerator = 0
+        for slug, scale in weighted:
+            rating = ratings.get(slug)
+            if rating is not None:
+                numerator += scale * rating.value
+        if fit_slug is not None:
+            fit = framework.fits.get(fit_slug)
+            if fit is not None:
+                numerator += fit_scale * fit.fit
+        capabilities = framework.capabilities
+        unmet = tuple(
+            slug for slug in required if not (capabilities.get(slug) and capabilities[slug].meets)
+        )
+        score_tenths = round(100 * numerator / denominator * 10) if denominator else 0
+        scored.append((framework, numerator, score_tenths, unmet))
+
+    # Exact numerators share one denominator, so they order exactly as the scores do.
+    scored.sort(key=lambda row: (bool(row[3]), -row[1], row[0].name.casefold(), row[0].slug))
+    explainer = _Explainer(criteria, weights, use_case, total_weight)
+    explained = len(scored) if explain is None else explain
+    results = []
+    for position, (framework, _, score_tenths, unmet) in enumerate(scored, start=1):
+        breakdown, reasons = (), ()
+        if position <= explained:
+            breakdown = explainer.breakdown(framework, score_tenths)
+            reasons = _reasons(
+                framework, breakdown, _unmet_names(framework, unmet, capability_names), use_case
+            )
+        results.append(
+            Result(
+                rank=position,
+                slug=framework.slug,
+                name=framework.name,
+                score=score_tenths / 10,
+                eligible=not unmet,
+                unmet=unmet,
+                breakdown=breakdown,
+                reasons=reasons,
+            )
+        )
+    eligible = [row for row in scored if not row[3]]
+    close_call = (
+        len(eligible) >= 2
+        and total_weight > 0
+        and (eligible[0][2] - eligible[1][2]) / 10 < CLOSE_MARGIN
+    )
+    change = None
+    if len(eligible) >= 2 and total_weight > 0:
+        change = smallest_change(
+            criteria=criteria,
+            frameworks=tuple(row[0] for row in eligible),
+            numerators=tuple(row[1] for row in eligible),
+            weights=weights,
+            fit_weight=fit_weight,
+        )
+    return Ranking(
+        results=tuple(results),
+        weights=dict(weights),
+        use_case=use_case,
+        required=required,
+        total_weight=total_weight,
+        close_call=close_call,
+        change=change,
+    )
+
+
+def _unmet_names(framework, unmet, capability_names) -> tuple[str, ...]:
+    names = []
+    for slug in unmet:
+        support = framework.capabilities.get(slug)
+        name = capability_names.get(slug, slug)
+        if support is not None and support.support == "extension" and support.extension:
+            names.append(f"{name} (only via {support.extension})")
+        else:
+            names.append(name)
+    return tuple(names)
+
+
+class _Explainer:
+    """Builds breakdowns for one ranking: what every framework shares is worked out once."""
+
+    def __init__(self, criteria, weights, use_case, total_weight):
+        self.use_case = use_case
+        self.total_weight = total_weight
+        self.fit_weight = use_case.fit_weight if use_case is not None else 0
+        self.terms = [
+            (
+                c.slug,
+                c.name,
+                weights[c.slug],
+                round(100 * weights[c.slug] / total_weight, 1) if total_weight else 0.0,
+            )
+            for c in criteria
+        ]
+        if use_case is not None:
+            self.fit_name = f"Fit: {use_case.name}"
+            self.fit_max = round(100 * self.fit_weight / total_weight, 1) if total_weight else 0.0
+        # Frameworks at the same level of a criterion mostly earn the same points there: one
+        # immutable Contribution serves them all.
+        self.shared: dict[tuple, Contribution] = {}
+
+    def breakdown(self, framework, score_tenths) -> tuple[Contribution, ...]:
+        total_weight, use_case = self.total_weight, self.use_case
+        ratings = framework.ratings
         parts, labels = [], []
-        for slug, _, weight, _ in terms:
+        for slug, _, weight, _ in self.terms:
             rating = ratings.get(slug)
             if rating is None:
                 labels.append(("Not rated", 0.0))
                 parts.append(0.0)
                 continue
-            numerator += weight * rating.value * FIT_MAX
             share = rating.value / VALUE_MAX
             labels.append((rating.label, share))
             parts.append(100 * weight * share / total_weight if total_weight else 0.0)
         if use_case is not None:
             fit = framework.fits.get(use_case.slug)
-            if fit is not None:
-                numerator += fit_weight * fit.fit * VALUE_MAX
             fit_share = fit.fit / FIT_MAX if fit else 0.0
-            parts.append(100 * fit_weight * fit_share / total_weight if total_weight else 0.0)
-        raw_score = 100 * numerator / denominator if denominator else 0.0
-        score_tenths = round(raw_score * 10)
+            parts.append(100 * self.fit_weight * fit_share / total_weight if total_weight else 0.0)
         tenths = _split_tenths(score_tenths, parts)
         breakdown = []
+        shared = self.shared
         # tenths has one more item, the fit term's, when there is a use case.
-        for term, (label, share), points in zip(terms, labels, tenths, strict=False):
+        for term, (label, share), points in zip(self.terms, labels, tenths, strict=False):
             key = (term[0], label, share, points)
             contribution = shared.get(key)
             if contribution is None:
@@ -291,71 +379,15 @@ def rank(
             breakdown.append(
                 Contribution(
                     key=FIT_TERM,
-                    name=fit_name,
-                    weight=fit_weight,
+                    name=self.fit_name,
+                    weight=self.fit_weight,
                     label=f"{fit.fit}/{FIT_MAX}" if fit else "Not rated",
                     share=fit_share,
                     points=tenths[-1] / 10,
-                    max_points=fit_max,
+                    max_points=self.fit_max,
                 )
             )
-        breakdown = tuple(breakdown)
-        unmet = tuple(
-            slug
-            for slug in required
-            if not (framework.capabilities.get(slug) and framework.capabilities[slug].meets)
-        )
-        unmet_names = []
-        for slug in unmet:
-            support = framework.capabilities.get(slug)
-            name = capability_names.get(slug, slug)
-            if support is not None and support.support == "extension" and support.extension:
-                unmet_names.append(f"{name} (only via {support.extension})")
-            else:
-                unmet_names.append(name)
-        scored.append((framework, numerator, score_tenths, breakdown, unmet, tuple(unmet_names)))
-
-    # Exact numerators share one denominator, so they order exactly as the scores do.
-    scored.sort(key=lambda row: (bool(row[4]), -row[1], row[0].name.casefold(), row[0].slug))
-    results = tuple(
-        Result(
-            rank=position,
-            slug=framework.slug,
-            name=framework.name,
-            score=score_tenths / 10,
-            eligible=not unmet,
-            unmet=unmet,
-            breakdown=breakdown,
-            reasons=_reasons(framework, breakdown, unmet_names, use_case),
-        )
-        for position, (framework, _, score_tenths, breakdown, unmet, unmet_names) in enumerate(
-            scored, start=1
-        )
-    )
-    eligible = [row for row in scored if not row[4]]
-    close_call = (
-        len(eligible) >= 2
-        and total_weight > 0
-        and (eligible[0][2] - eligible[1][2]) / 10 < CLOSE_MARGIN
-    )
-    change = None
-    if len(eligible) >= 2 and total_weight > 0:
-        change = smallest_change(
-            criteria=criteria,
-            frameworks=tuple(row[0] for row in eligible),
-            numerators=tuple(row[1] for row in eligible),
-            weights=weights,
-            fit_weight=fit_weight,
-        )
-    return Ranking(
-        results=results,
-        weights=dict(weights),
-        use_case=use_case,
-        required=required,
-        total_weight=total_weight,
-        close_call=close_call,
-        change=change,
-    )
+        return tuple(breakdown)
 
 
 def smallest_change(
@@ -376,7 +408,14 @@ def smallest_change(
     leader, leader_num = frameworks[0], numerators[0]
     total_weight = sum(weights[c.slug] for c in criteria) + fit_weight
     best = None  # (abs delta, criterion position, delta, criterion)
-    others = list(zip(frameworks[1:], numerators[1:], strict=True))
+    # One weight moves by at most WEIGHT_MAX steps, and a step moves a gap by at most
+    # VALUE_MAX * FIT_MAX: frameworks further behind can never be put first by it.
+    reach = WEIGHT_MAX * VALUE_MAX * FIT_MAX
+    others = [
+        (framework, num)
+        for framework, num in zip(frameworks[1:], numerators[1:], strict=True)
+        if leader_num - num < reach
+    ]
     for position, criterion in enumerate(criteria):
         slug = criterion.slug
         weight = weights[slug]

@@ -25,20 +25,59 @@ def _snapshot(request):
     return request._catalog_snapshot
 
 
-def catalog_etag(request, *args, **kwargs):
-    """Same catalog version, same address, same query (in any order): same answer."""
+def _page_key(request) -> str | None:
+    """Same catalog version, address, query (in any order) and X-Partial: the same page.
+
+    None when Django refuses the query itself (too many fields): such requests are answered
+    afresh, with their error.
+    """
     try:
         items = sorted((key, sorted(values)) for key, values in request.GET.lists())
     except SuspiciousOperation:
         return None
     partial = request.headers.get("X-Partial", "")
-    key = f"{_snapshot(request).version}|{request.get_host()}{request.path}|{partial}|{items!r}"
+    host = f"{request.scheme}://{request.get_host()}"
+    return f"{_snapshot(request).version}|{host}{request.path}|{partial}|{items!r}"
+
+
+def catalog_etag(request, *args, **kwargs):
+    key = _page_key(request)
+    if key is None:
+        return None
     return hashlib.blake2b(key.encode(), digest_size=16).hexdigest()
+
+
+def _remembered(view):
+    """Serve a page already rendered for this snapshot and key instead of rendering it again.
+
+    Public pages depend only on the catalog and the address (no user, no CSRF token), so the
+    body of a page is kept with the snapshot, in its size-bounded store: the default results,
+    a shared link or a framework page are rendered once per catalog version and process. An
+    editor's save starts a new snapshot, so nothing is ever served stale.
+    """
+
+    def wrapper(request, *args, **kwargs):
+        key = _page_key(request)
+        if key is None:
+            return view(request, *args, **kwargs)
+        store = _snapshot(request).fragments
+        kept = store.get(("page", key))
+        if kept is not None:
+            status, content_type, body = kept
+            return HttpResponse(body, status=status, content_type=content_type)
+        response = view(request, *args, **kwargs)
+        if response.status_code in (200, 400) and not response.streaming:
+            body = response.content
+            kept = (response.status_code, response["Content-Type"], body)
+            store.put(("page", key), kept, size=len(body))
+        return response
+
+    return wrapper
 
 
 def cacheable(view):
     """Answer repeats with 304 until the catalog changes; the result depends on X-Partial."""
-    conditional = condition(etag_func=catalog_etag)(view)
+    conditional = condition(etag_func=catalog_etag)(_remembered(view))
 
     def wrapper(request, *args, **kwargs):
         response = conditional(request, *args, **kwargs)
@@ -61,9 +100,10 @@ def home(request):
 
 def _results_context(form):
     snapshot = form.snapshot
-    ranking = form.ranking()
+    ranking = form.ranking(explain=presenters.EXPLAINED)
     chosen = form.cleaned_data.get("frameworks") or []
     columns = presenters.table_columns(snapshot, ranking, chosen)
+    hidden_columns = len(ranking.results) - len(columns)
     winner = ranking.winner
     first_cards, more_cards = fragments.pros_cons_cards(snapshot, columns)
     return {
@@ -71,6 +111,8 @@ def _results_context(form):
         "winner": winner,
         "winner_info": snapshot.info.get(winner.slug) if winner else None,
         "columns": columns,
+        "hidden_columns": hidden_columns,
+        "explained": presenters.EXPLAINED,
         "ranking_items": fragments.ranking_items(snapshot, ranking),
         "column_heads": fragments.column_heads(snapshot, columns, winner),
         "comparison_rows": fragments.comparison_rows(snapshot, columns),

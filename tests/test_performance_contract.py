@@ -87,3 +87,22 @@ def test_a_piece_larger_than_the_bound_is_served_but_not_kept():
     fragments = catalog.Fragments(limit=10)
     assert fragments.get_or_render("big", lambda: "y" * 50) == "y" * 50
     assert fragments._size == 0
+
+
+def test_a_repeated_page_is_served_as_rendered_and_keeps_its_own_address(client, shipped_catalog):
+    first = client.get(COMPARE, SEED_THREE)
+    # The same query in another order is the same page, served from the snapshot's store.
+    again = client.get(COMPARE + "?frameworks=fastapi&frameworks=django&frameworks=flask")
+    assert again.status_code == 200 and again.content == first.content
+    assert again["Content-Type"] == first["Content-Type"]
+    assert any(key[0] == "page" for key in catalog.current_snapshot().fragments._items)
+    # The share link names the host the visitor used: another host is another page.
+    other = client.get(COMPARE, SEED_THREE, HTTP_HOST="localhost").content.decode()
+    assert "http://localhost/compare/?" in other and "http://testserver/" not in other
+
+
+def test_a_refused_query_is_remembered_with_its_status(client, shipped_catalog):
+    params = {"w-performance": "9"}
+    assert client.get(COMPARE, params).status_code == 400
+    assert client.get(COMPARE, params).status_code == 400
+    assert client.get(reverse("frameworks:api-compare"), params).status_code == 400

@@ -269,3 +269,32 @@ def test_reported_change_is_true_and_minimal(frameworks, weights):
     trial = dict(ranking.weights) | {change.criterion: change.to_weight}
     assert rank(trial, frameworks=frameworks).results[0].slug == change.new_leader
     assert change.new_leader != ranking.results[0].slug
+
+
+@settings(max_examples=200)
+@given(
+    frameworks=frameworks_st(),
+    weights=weights_st,
+    use_case=use_case_st,
+    required=st.sampled_from([(), ("orm",)]),
+    explain=st.integers(0, 6),
+)
+def test_explaining_only_the_top_changes_nothing_else(
+    frameworks, weights, use_case, required, explain
+):
+    full = rank(weights, frameworks=frameworks, use_case=use_case, required=required)
+    top = rank(
+        weights, frameworks=frameworks, use_case=use_case, required=required, explain=explain
+    )
+    assert (top.close_call, top.change) == (full.close_call, full.change)
+    for whole, part in zip(full.results, top.results, strict=True):
+        assert (part.slug, part.score, part.eligible, part.unmet) == (
+            whole.slug,
+            whole.score,
+            whole.eligible,
+            whole.unmet,
+        )
+        if part.rank <= explain:
+            assert (part.breakdown, part.reasons) == (whole.breakdown, whole.reasons)
+        else:
+            assert part.breakdown == () and part.reasons == ()

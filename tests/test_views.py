@@ -5,7 +5,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from frameworks import catalog
+from frameworks import catalog, presenters
 
 
 def test_home_shows_the_form_with_real_labels(client, shipped_catalog):
@@ -198,3 +198,28 @@ def test_robots_txt_keeps_crawlers_out_of_admin_and_api(client):
     assert "User-agent: *" in lines
     assert "Disallow: /admin/" in lines and "Disallow: /api/" in lines
     assert "Disallow: /" not in lines  # the public pages stay crawlable
+
+
+def _comparison_table(html):
+    start = html.index('class="table comparison-table')
+    return html[start : html.index("</table>", start)]
+
+
+def test_a_long_ranking_explains_its_top_and_lists_the_rest(client, shipped_catalog):
+    _grow_catalog(2)  # 32 published frameworks
+    html = client.get(reverse("frameworks:compare"), {"require": "websockets"}).content.decode()
+    ranking = html[html.index('<ol class="ranking') : html.index("</ol>")]
+    assert ranking.count('<li class="ranking-item') == 32
+    assert ranking.count('class="breakdown-details"') == presenters.EXPLAINED
+    assert ranking.count("ranking-item compact") == 32 - presenters.EXPLAINED
+    assert "Missing must-haves: WebSockets" in ranking  # compact entries still say what misses
+    table = _comparison_table(html)
+    assert table.count('<th scope="col"') == 1 + presenters.TABLE_COLUMNS
+    assert f"show the top {presenters.TABLE_COLUMNS} of the 32 ranked" in html
+    # Frameworks the visitor picks are all compared, however many.
+    picked = [f"synthetic-{i}" for i in range(16)]
+    picked += ["django", "flask", "fastapi", "litestar", "sanic", "bottle"]
+    assert len(picked) > presenters.TABLE_COLUMNS
+    html = client.get(reverse("frameworks:compare"), {"frameworks": picked}).content.decode()
+    table = _comparison_table(html)
+    assert table.count('<th scope="col"') == 1 + len(picked)
