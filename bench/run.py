@@ -1,6 +1,6 @@
 """`make bench`: the app's pages next to Django's own baselines, under production settings.
 
-    python bench/run.py                  # the whole benchmark, about six minutes
+    python bench/run.py                  # the whole benchmark, about ten minutes
     python bench/run.py --duration 2     # quicker, noisier figures
     python bench/run.py --only small     # skip the 200 × 50 catalog
 
@@ -8,9 +8,10 @@ What it does: a throwaway SQLite database (migrated, static files collected, the
 catalog loaded), gunicorn with two sync workers and DEBUG off on 127.0.0.1, serving the app's
 URLs plus two bench-only baselines from `bench/urls.py`: plaintext (hello world) and
 TechEmpower's Fortunes (one query, one row added in memory, a sort, a template). wrk drives
-each endpoint in turn, three runs each, and the table gives the median req/s, latency
-percentiles, errors and the ratio to Fortunes. Then the same over a synthetic catalog of 200
-frameworks × 50 criteria, and last the scoring micro-benchmark (`bench/scoring_bench.py`).
+each endpoint in turn, three runs each, every run paired with a Fortunes run just before it;
+the table gives the median req/s, latency percentiles, errors and the median of the paired
+ratios to Fortunes. Then the same over a synthetic catalog of 200 frameworks × 50 criteria,
+and last the scoring micro-benchmark (`bench/scoring_bench.py`).
 
 The exit status is non-zero only when something crashed (a server that does not start, an
 endpoint that does not answer 200): slow figures are for people to read, not a failure.
@@ -25,6 +26,7 @@ import secrets
 import shutil
 import signal
 import socket
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -124,12 +126,8 @@ def prepare(env) -> tuple[str, str]:
     manage(env, "migrate", "--run-syncdb", "--noinput", "-v", "0")
     manage(env, "collectstatic", "--noinput", "-v", "0")
     manage(env, "loaddata", "fortunes", "-v", "0")
-    if CATALOG.exists():
-        manage(env, "loadcatalog", str(CATALOG))
-        return "shipped", f"the shipped catalog ({CATALOG.relative_to(ROOT)})"
-    # Until the shipped catalog exists, a generated one of the same size stands in.
-    manage(env, "generate_catalog", "--frameworks", "16", "--criteria", "5")
-    return "16 × 5", "a generated 16 × 5 stand-in (frameworks/seed/catalog.json is missing)"
+    manage(env, "loadcatalog", str(CATALOG))
+    return "shipped", f"the shipped catalog ({CATALOG.relative_to(ROOT)})"
 
 
 def serve(env, port: int) -> subprocess.Popen:
@@ -235,12 +233,22 @@ def wrk(base, endpoint, criteria, *, script_dir: Path, seconds: int, args, heade
     )
 
 
-def measure(base, label, args, script_dir) -> list[tuple[str, str, Figures]]:
+def measure(base, label, args, script_dir) -> list[tuple[str, str, Figures, float]]:
+    """Each endpoint's median run, and the median of its ratios to Fortunes.
+
+    This machine's speed drifts by a quarter within minutes (other tenants, CPU boost), so
+    every run of an endpoint is paired with a Fortunes run just before it, and the ratio is
+    the median of the paired ratios rather than one figure divided by another taken minutes
+    apart.
+    """
     framework, criteria = catalog_slugs(base)
     # Other work on the machine skews every figure; the load average says how much there was.
     print(f"  (load average before: {os.getloadavg()[0]:.2f})", flush=True)
+    all_endpoints = endpoints(framework)
+    fortunes = next(e for e in all_endpoints if e.name.startswith("Fortunes"))
+    plain = {"script_dir": script_dir, "args": args}
     rows = []
-    for endpoint in endpoints(framework):
+    for endpoint in all_endpoints:
         # One plain request first: it must succeed, and it loads the snapshot in that worker.
         wait_until_idle(base)
         status, _, etag = get(base + endpoint.path, timeout=300)
@@ -249,10 +257,17 @@ def measure(base, label, args, script_dir) -> list[tuple[str, str, Figures]]:
         headers = [f"If-None-Match: {etag}"] if endpoint.revalidate and etag else []
         options = {"script_dir": script_dir, "args": args, "headers": headers}
         wrk(base, endpoint, criteria, seconds=1, **options)  # warm-up: fills what workers keep
-        runs = [
-            wrk(base, endpoint, criteria, seconds=args.duration, **options)
-            for _ in range(args.runs)
-        ]
+        runs, ratios = [], []
+        for _ in range(args.runs):
+            if endpoint is fortunes:
+                baseline = None
+            else:
+                wait_until_idle(base)
+                baseline = wrk(base, fortunes, criteria, seconds=args.duration, **plain)
+                wait_until_idle(base)
+            run = wrk(base, endpoint, criteria, seconds=args.duration, **options)
+            runs.append(run)
+            ratios.append(run.rps / baseline.rps if baseline else 1.0)
         # The median run as a whole, so its latencies belong with its req/s.
         median = sorted(runs, key=lambda f: f.rps)[len(runs) // 2]
         figures = Figures(
@@ -262,20 +277,24 @@ def measure(base, label, args, script_dir) -> list[tuple[str, str, Figures]]:
             errors=sum(r.errors for r in runs),
             timeouts=sum(r.timeouts for r in runs),
         )
+        ratio = statistics.median(ratios)
         spread = ", ".join(f"{r.rps:,.0f}" for r in runs)
-        print(f"  {label}: {endpoint.name}: {figures.rps:,.0f} req/s (runs: {spread})", flush=True)
-        rows.append((label, endpoint.name, figures))
+        paired = ", ".join(f"{r:.2f}" for r in ratios)
+        print(
+            f"  {label}: {endpoint.name}: {figures.rps:,.0f} req/s (runs: {spread}; "
+            f"× Fortunes run by run: {paired})",
+            flush=True,
+        )
+        rows.append((label, endpoint.name, figures, ratio))
     return rows
 
 
 def table(rows) -> str:
-    fortunes = {label: f.rps for label, name, f in rows if name.startswith("Fortunes")}
     lines = [
         "| Catalog | Endpoint | req/s | × Fortunes | p50 ms | p99 ms | errors | timeouts |",
         "| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: |",
     ]
-    for label, name, f in rows:
-        ratio = f.rps / fortunes[label] if fortunes.get(label) else 0
+    for label, name, f, ratio in rows:
         lines.append(
             f"| {label} | {name} | {f.rps:,.0f} | {ratio:.2f} | {f.p50_ms:.1f} "
             f"| {f.p99_ms:.1f} | {f.errors} | {f.timeouts} |"

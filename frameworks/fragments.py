@@ -92,6 +92,27 @@ def _breakdown_rows(result, parts: _Parts) -> str:
     return "\n".join(parts(index, part)[0] for index, part in enumerate(result.breakdown))
 
 
+def chart_legend(snapshot, ranking) -> SafeString:
+    """The key to the score bars' colours: one entry per criterion, then the use-case fit."""
+    first = ranking.results[0] if ranking.results else None
+    if first is None or not first.breakdown:
+        return mark_safe("")
+    names = tuple(part.name for part in first.breakdown)
+
+    def build():
+        items = "".join(
+            f'<li><span class="swatch" data-index="{index}" aria-hidden="true"></span>'
+            f"{escape(name)}</li>"
+            for index, name in enumerate(names)
+        )
+        return mark_safe(
+            '<ul class="chart-legend list-unstyled mb-0" aria-label="Colours of the score bars">'
+            f"{items}</ul>"
+        )
+
+    return snapshot.derived(("chart-legend", names), build)
+
+
 def _compact_item(result, url, capability_names) -> str:
     """A ranking entry past the explained top: name, score and a plain bar."""
     missing = ""

@@ -25,15 +25,22 @@ def query_string(form) -> str:
     return urlencode(pairs)
 
 
-def permalink(form) -> str:
-    query = query_string(form)
+def permalink(form, query: str | None = None) -> str:
+    """The results page's address for the visitor's answers (``query``: their query_string)."""
+    query = query_string(form) if query is None else query
     return reverse("frameworks:compare") + (f"?{query}" if query else "")
 
 
+def json_url(query: str) -> str:
+    """The same results as JSON."""
+    return reverse("frameworks:api-compare") + (f"?{query}" if query else "")
+
+
 #: The top of the ranking shown in detail (chart, reasons, breakdown); the rest are listed.
-EXPLAINED = 20
-#: Columns of the side-by-side tables when the visitor did not pick frameworks: the top ones.
-TABLE_COLUMNS = 20
+EXPLAINED = 10
+#: Columns of the side-by-side tables when the visitor did not pick frameworks: the top ones
+#: (a table wider than this is scrolled more than read; picked frameworks are all shown).
+TABLE_COLUMNS = 6
 
 
 def table_columns(snapshot: Snapshot, ranking: scoring.Ranking, chosen: list[str]):

@@ -169,39 +169,21 @@ def resolve_weights(
     return weights
 
 
-def _split_tenths(total_tenths: int, parts: list[float]) -> list[int]:
-    """Round parts to tenths so that they add up to ``total_tenths`` (largest remainder)."""
-    floors = [int(part * 10) for part in parts]
-    remainder = total_tenths - sum(floors)
-    if remainder <= 0:
-        return floors
-    leftovers = [part * 10 - floor for part, floor in zip(parts, floors, strict=True)]
-    order = sorted(range(len(parts)), key=leftovers.__getitem__, reverse=True)
-    for i in order[:remainder]:
-        floors[i] += 1
+def _split_tenths(total_tenths: int, numerators: list[int], denominator: int) -> list[int]:
+    """Each part ``numerator / denominator`` in tenths, rounded so that they add up to
+    ``total_tenths``: floors first, then one more tenth for the largest remainders (earlier
+    terms first among equals). Integer arithmetic, so the rounding is exact."""
+    floors, remainders = [], []
+    for numerator in numerators:
+        floor, remainder = divmod(numerator, denominator)
+        floors.append(floor)
+        remainders.append(remainder)
+    missing = total_tenths - sum(floors)
+    if missing > 0:
+        order = sorted(range(len(numerators)), key=remainders.__getitem__, reverse=True)
+        for i in order[:missing]:
+            floors[i] += 1
     return floors
-
-
-def _reasons(framework, breakdown, unmet_names, use_case) -> tuple[str, ...]:
-    reasons = []
-    weighted = [c for c in breakdown if c.weight > 0 and c.key != FIT_TERM]
-    strong = sorted((c for c in weighted if c.share >= 0.99), key=lambda c: (-c.weight, c.name))
-    weak = sorted((c for c in weighted if c.share <= 0.4), key=lambda c: (-c.weight, c.name))
-    if strong:
-        names = ", ".join(f"{c.name.lower()} ({c.label})" for c in strong[:3])
-        reasons.append(f"Top marks on {names}.")
-    if weak:
-        names = ", ".join(f"{c.name.lower()} ({c.label})" for c in weak[:2])
-        reasons.append(f"Loses points on {names}.")
-    if use_case is not None:
-        fit = framework.fits.get(use_case.slug)
-        if fit is None:
-            reasons.append(f"No fit rated for {use_case.name.lower()}.")
-        else:
-            reasons.append(f"Fit for {use_case.name.lower()}: {fit.fit}/{FIT_MAX}.")
-    if unmet_names:
-        reasons.append("Missing must-haves: " + "; ".join(unmet_names) + ".")
-    return tuple(reasons)
 
 
 def rank(
@@ -263,8 +245,8 @@ def rank(
         breakdown, reasons = (), ()
         if position <= explained:
             breakdown = explainer.breakdown(framework, score_tenths)
-            reasons = _reasons(
-                framework, breakdown, _unmet_names(framework, unmet, capability_names), use_case
+            reasons = explainer.reasons(
+                framework, breakdown, _unmet_names(framework, unmet, capability_names)
             )
         results.append(
             Result(
@@ -338,25 +320,68 @@ class _Explainer:
         # Frameworks at the same level of a criterion mostly earn the same points there: one
         # immutable Contribution serves them all.
         self.shared: dict[tuple, Contribution] = {}
+        # Reasons name the weighted criteria, heaviest first, then by name.
+        weighted = sorted(
+            (c for c in criteria if weights[c.slug] > 0), key=lambda c: (-weights[c.slug], c.name)
+        )
+        self.order = {c.slug: position for position, c in enumerate(weighted)}
+
+    def reasons(self, framework, breakdown, unmet_names) -> tuple[str, ...]:
+        """Short sentences: where the framework earns top marks, where it loses, its fit."""
+        order = self.order
+        strong, weak = [], []
+        for c in breakdown:
+            position = order.get(c.key)
+            if position is None:
+                continue  # a criterion with weight 0, or the fit term
+            if c.share >= 0.99:
+                strong.append((position, c))
+            elif c.share <= 0.4:
+                weak.append((position, c))
+        reasons = []
+        if strong:
+            strong.sort(key=lambda item: item[0])
+            names = ", ".join(f"{c.name.lower()} ({c.label})" for _, c in strong[:3])
+            reasons.append(f"Top marks on {names}.")
+        if weak:
+            weak.sort(key=lambda item: item[0])
+            names = ", ".join(f"{c.name.lower()} ({c.label})" for _, c in weak[:2])
+            reasons.append(f"Loses points on {names}.")
+        use_case = self.use_case
+        if use_case is not None:
+            fit = framework.fits.get(use_case.slug)
+            if fit is None:
+                reasons.append(f"No fit rated for {use_case.name.lower()}.")
+            else:
+                reasons.append(f"Fit for {use_case.name.lower()}: {fit.fit}/{FIT_MAX}.")
+        if unmet_names:
+            reasons.append("Missing must-haves: " + "; ".join(unmet_names) + ".")
+        return tuple(reasons)
 
     def breakdown(self, framework, score_tenths) -> tuple[Contribution, ...]:
         total_weight, use_case = self.total_weight, self.use_case
         ratings = framework.ratings
-        parts, labels = [], []
+        # A term's points are 100 * weight * (value / VALUE_MAX) / total_weight, that is
+        # weight * value / total_weight; in tenths, 10 * weight * value over total_weight.
+        numerators, labels = [], []
         for slug, _, weight, _ in self.terms:
             rating = ratings.get(slug)
             if rating is None:
                 labels.append(("Not rated", 0.0))
-                parts.append(0.0)
-                continue
-            share = rating.value / VALUE_MAX
-            labels.append((rating.label, share))
-            parts.append(100 * weight * share / total_weight if total_weight else 0.0)
+                numerators.append(0)
+            else:
+                labels.append((rating.label, rating.value / VALUE_MAX))
+                numerators.append(10 * weight * rating.value)
         if use_case is not None:
             fit = framework.fits.get(use_case.slug)
             fit_share = fit.fit / FIT_MAX if fit else 0.0
-            parts.append(100 * self.fit_weight * fit_share / total_weight if total_weight else 0.0)
-        tenths = _split_tenths(score_tenths, parts)
+            # 100 * fit_weight * (fit / FIT_MAX) points; FIT_MAX divides VALUE_MAX exactly.
+            numerators.append(10 * self.fit_weight * fit.fit * (VALUE_MAX // FIT_MAX) if fit else 0)
+        tenths = (
+            _split_tenths(score_tenths, numerators, total_weight)
+            if total_weight
+            else [0] * len(numerators)
+        )
         breakdown = []
         shared = self.shared
         # tenths has one more item, the fit term's, when there is a use case.
@@ -376,17 +401,20 @@ class _Explainer:
                 )
             breakdown.append(contribution)
         if use_case is not None:
-            breakdown.append(
-                Contribution(
+            label = f"{fit.fit}/{FIT_MAX}" if fit else "Not rated"
+            key = (FIT_TERM, label, tenths[-1])
+            contribution = shared.get(key)
+            if contribution is None:
+                contribution = shared[key] = Contribution(
                     key=FIT_TERM,
                     name=self.fit_name,
                     weight=self.fit_weight,
-                    label=f"{fit.fit}/{FIT_MAX}" if fit else "Not rated",
+                    label=label,
                     share=fit_share,
                     points=tenths[-1] / 10,
                     max_points=self.fit_max,
                 )
-            )
+            breakdown.append(contribution)
         return tuple(breakdown)
 
 

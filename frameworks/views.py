@@ -31,13 +31,17 @@ def _page_key(request) -> str | None:
     None when Django refuses the query itself (too many fields): such requests are answered
     afresh, with their error.
     """
-    try:
-        items = sorted((key, sorted(values)) for key, values in request.GET.lists())
-    except SuspiciousOperation:
-        return None
-    partial = request.headers.get("X-Partial", "")
-    host = f"{request.scheme}://{request.get_host()}"
-    return f"{_snapshot(request).version}|{host}{request.path}|{partial}|{items!r}"
+    if not hasattr(request, "_page_key"):
+        try:
+            items = sorted((key, sorted(values)) for key, values in request.GET.lists())
+        except SuspiciousOperation:
+            request._page_key = None
+        else:
+            partial = request.headers.get("X-Partial", "")
+            host = f"{request.scheme}://{request.get_host()}"
+            version = _snapshot(request).version
+            request._page_key = f"{version}|{host}{request.path}|{partial}|{items!r}"
+    return request._page_key
 
 
 def catalog_etag(request, *args, **kwargs):
@@ -98,8 +102,10 @@ def home(request):
     return render(request, "frameworks/home.html", {"form": form, "snapshot": snapshot})
 
 
-def _results_context(form):
+def _results_context(request, form):
     snapshot = form.snapshot
+    query = presenters.query_string(form)
+    permalink = presenters.permalink(form, query)
     ranking = form.ranking(explain=presenters.EXPLAINED)
     chosen = form.cleaned_data.get("frameworks") or []
     columns = presenters.table_columns(snapshot, ranking, chosen)
@@ -120,8 +126,11 @@ def _results_context(form):
         "feature_rows": fragments.feature_rows(snapshot, columns, ranking.required),
         "first_cards": first_cards,
         "more_cards": more_cards,
-        "permalink": presenters.permalink(form),
-        "query": presenters.query_string(form),
+        "chart_legend": fragments.chart_legend(snapshot, ranking),
+        "permalink": permalink,
+        "share_url": f"{request.scheme}://{request.get_host()}{permalink}",
+        "json_url": presenters.json_url(query),
+        "query": query,
         "close_margin": scoring.CLOSE_MARGIN,
         "use_case": form.chosen_use_case(),
     }
@@ -137,7 +146,7 @@ def compare(request):
     form = CompareForm(query, snapshot=snapshot)
     context = {"form": form, "snapshot": snapshot}
     if form.is_valid():
-        context.update(_results_context(form))
+        context.update(_results_context(request, form))
         status = 200
     else:
         status = 400
