@@ -44,10 +44,16 @@ test-postgres:
 	DATABASE_URL=$(POSTGRES_URL) $(RUN) pytest -m "not browser and not servers"
 
 bench: install-dev
+	@command -v wrk >/dev/null || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq wrk >/dev/null; }
 	$(RUN) python bench/run.py
 
 audit: install-dev browser
 	$(RUN) python bench/audit.py
+
+# The README's screenshots; Debian's emoji font so that the frameworks' symbols show.
+screenshots: install-dev browser
+	@fc-list 2>/dev/null | grep -qi "color emoji" || DEBIAN_FRONTEND=noninteractive apt-get install -y -qq fonts-noto-color-emoji >/dev/null
+	$(RUN) python bench/audit.py --screenshots --no-lighthouse
 
 clean:
 	rm -rf .venv node_modules staticfiles .pytest_cache

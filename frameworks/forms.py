@@ -114,8 +114,8 @@ class CompareForm(forms.Form):
             )
         return fields
 
-    def weight_fields(self):
-        return [self[WEIGHT_PREFIX + c.slug] for c in self.snapshot.criteria]
+    def weight_names(self) -> list[str]:
+        return [WEIGHT_PREFIX + c.slug for c in self.snapshot.criteria]
 
     def full_clean(self):
         super().full_clean()

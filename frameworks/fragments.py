@@ -20,7 +20,8 @@ from django.template.loader import render_to_string
 from django.urls import get_script_prefix, reverse
 from django.utils.safestring import SafeString, mark_safe
 
-from .templatetags.comparator import PALETTE, charrefs, support_icon, support_text
+from .scoring import CLOSE_MARGIN
+from .templatetags.comparator import PALETTE, charrefs, score_bar, support_icon, support_text
 
 # Criterion names and level labels repeat on every row of every breakdown.
 _escape = lru_cache(maxsize=4096)(escape)
@@ -90,6 +91,84 @@ def breakdown_chart(result, parts: _Parts) -> str:
 
 def _breakdown_rows(result, parts: _Parts) -> str:
     return "\n".join(parts(index, part)[0] for index, part in enumerate(result.breakdown))
+
+
+def verdict(ranking, winner_info, use_case, share_url, json_url) -> SafeString:
+    """The verdict card: the winner, its score and "choose it if", how close the race is, what
+    would change the answer, and the share row."""
+    winner = ranking.winner
+    if winner is not None:
+        info = winner_info
+        eyebrow = "Our recommendation"
+        if use_case is not None:
+            eyebrow += f" for {escape(use_case.name.lower())}"
+        symbol = (
+            f'<span class="fw-symbol" aria-hidden="true">{charrefs(info.symbol)}</span> '
+            if info is not None and info.symbol
+            else ""
+        )
+        best_for = (
+            f'<p class="verdict-best-for mb-2">Best for: {escape(info.best_for)}</p>'
+            if info is not None and info.best_for
+            else ""
+        )
+        choose_if = (
+            '<p class="verdict-why mt-3 mb-2"><strong>Choose it if</strong> '
+            f"{escape(info.choose_if)}</p>"
+            if info is not None and info.choose_if
+            else ""
+        )
+        close = ""
+        if ranking.close_call:
+            close = (
+                '<p class="close-call mb-2" role="note"><strong>No clear winner:</strong> '
+                f"{escape(ranking.results[1].name)} is within {CLOSE_MARGIN} points. Read the "
+                "breakdown before you decide.</p>"
+            )
+        change = ranking.change
+        if change is not None:
+            what = (
+                f"setting <strong>{escape(change.criterion_name)}</strong> from "
+                f"{change.from_weight} to {change.to_weight} puts "
+                f"<strong>{escape(change.new_leader_name)}</strong> first."
+            )
+        else:
+            what = "no single weight change puts another framework first."
+        what = (
+            f'<p class="what-would-change mb-0 small">What would change the answer: {what}</p>'
+            if change is not None or len(ranking.results) > 1
+            else ""
+        )
+        body = (
+            '<div class="verdict-main">\n<div class="verdict-text">\n'
+            f'<p class="eyebrow mb-1">{eyebrow}</p>\n'
+            f'<h2 id="verdict-heading" class="verdict-name">{symbol}{escape(winner.name)}</h2>\n'
+            f"{best_for}\n</div>\n"
+            f'<p class="verdict-score mb-0"><span class="verdict-score-value">{winner.score}'
+            '</span><span class="verdict-score-unit">out of 100</span></p>\n</div>\n'
+            f"{score_bar(winner.score)}\n{choose_if}\n{close}\n{what}\n"
+        )
+    else:
+        body = (
+            '<p class="eyebrow mb-1">Our recommendation</p>\n'
+            '<h2 id="verdict-heading" class="h3">No framework meets every must-have</h2>\n'
+            '<p class="mb-0">Each framework below misses at least one of them; they are still '
+            "ranked by score so you can see which comes closest.</p>\n"
+        )
+    share = escape(share_url)
+    return mark_safe(  # every value above is escaped
+        '<section aria-labelledby="verdict-heading" class="verdict card shadow-sm mb-4'
+        f'{"" if winner is not None else " verdict-none"}">\n'
+        f'<div class="card-body p-3 p-md-4">\n{body}'
+        f'<div class="share-row" data-permalink="{share}">\n'
+        '<label for="permalink" class="share-label">Share this result</label>\n'
+        '<input id="permalink" class="form-control form-control-sm permalink-input" readonly '
+        f'value="{share}">\n'
+        '<button type="button" class="btn btn-sm btn-outline-primary copy-link" '
+        'data-copy-target="permalink" hidden>Copy link</button>\n'
+        f'<a class="btn btn-sm btn-link" href="{escape(json_url)}">As JSON</a>\n'
+        "</div>\n</div>\n</section>"
+    )
 
 
 def chart_legend(snapshot, ranking) -> SafeString:

@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+from functools import lru_cache
 from urllib.parse import urlencode
 
-from django.urls import reverse
+from django.urls import get_script_prefix, reverse
 
 from . import fragments, scoring
 from .catalog import Snapshot
@@ -25,15 +26,25 @@ def query_string(form) -> str:
     return urlencode(pairs)
 
 
+@lru_cache(maxsize=16)
+def _path(name: str, prefix: str) -> str:
+    return reverse(name)
+
+
+def path(name: str) -> str:
+    """reverse(name) for an address without arguments, worked out once per deployment prefix."""
+    return _path(name, get_script_prefix())
+
+
 def permalink(form, query: str | None = None) -> str:
     """The results page's address for the visitor's answers (``query``: their query_string)."""
     query = query_string(form) if query is None else query
-    return reverse("frameworks:compare") + (f"?{query}" if query else "")
+    return path("frameworks:compare") + (f"?{query}" if query else "")
 
 
 def json_url(query: str) -> str:
     """The same results as JSON."""
-    return reverse("frameworks:api-compare") + (f"?{query}" if query else "")
+    return path("frameworks:api-compare") + (f"?{query}" if query else "")
 
 
 #: The top of the ranking shown in detail (chart, reasons, breakdown); the rest are listed.

@@ -6,7 +6,7 @@ from django.shortcuts import render
 from django.utils.cache import patch_vary_headers
 from django.views.decorators.http import condition, require_safe
 
-from . import catalog, fragments, presenters, scoring
+from . import catalog, fragments, presenters
 from .forms import CompareForm
 
 
@@ -111,11 +111,15 @@ def _results_context(request, form):
     columns = presenters.table_columns(snapshot, ranking, chosen)
     hidden_columns = len(ranking.results) - len(columns)
     winner = ranking.winner
+    winner_info = snapshot.info.get(winner.slug) if winner else None
+    use_case = form.chosen_use_case()
+    share_url = f"{request.scheme}://{request.get_host()}{permalink}"
+    json_url = presenters.json_url(query)
     first_cards, more_cards = fragments.pros_cons_cards(snapshot, columns)
     return {
         "ranking": ranking,
         "winner": winner,
-        "winner_info": snapshot.info.get(winner.slug) if winner else None,
+        "winner_info": winner_info,
         "columns": columns,
         "hidden_columns": hidden_columns,
         "explained": presenters.EXPLAINED,
@@ -127,12 +131,9 @@ def _results_context(request, form):
         "first_cards": first_cards,
         "more_cards": more_cards,
         "chart_legend": fragments.chart_legend(snapshot, ranking),
-        "permalink": permalink,
-        "share_url": f"{request.scheme}://{request.get_host()}{permalink}",
-        "json_url": presenters.json_url(query),
-        "query": query,
-        "close_margin": scoring.CLOSE_MARGIN,
-        "use_case": form.chosen_use_case(),
+        "verdict": fragments.verdict(ranking, winner_info, use_case, share_url, json_url),
+        "share_url": share_url,
+        "json_url": json_url,
     }
 
 

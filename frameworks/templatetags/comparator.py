@@ -2,7 +2,7 @@
 
 import re
 
-from django import template
+from django import forms, template
 from django.template.loader import render_to_string
 from django.urls import get_script_prefix
 from django.utils.html import escape, format_html
@@ -72,25 +72,41 @@ def get_item(mapping, key):
     return mapping.get(key) if mapping else None
 
 
-@register.simple_tag
-def form_field(template_name, field):
-    """Render ``field`` with ``template_name``, once per catalog version and field value.
+def _field_html(template_name, form, name) -> str:
+    """``form[name]`` rendered with ``template_name``, once per catalog version and value.
 
     Django's widgets and crispy's templates take milliseconds per form, and a field's markup
     depends only on the catalog (its choices, label, help) and the value the visitor gave, so
-    it is kept with the snapshot. A field with errors is rendered afresh: that is rare.
+    it is kept with the snapshot, keyed by the raw value: a repeat needs no bound field at all.
+    A field with errors is rendered afresh: that is rare.
     """
 
     def render():
-        return render_to_string(template_name, {"field": field})
+        return render_to_string(template_name, {"field": form[name]})
 
-    if field.errors:
+    data = form.data if form.is_bound else None
+    if name in form.errors or (data is not None and not hasattr(data, "getlist")):
         return render()
-    value = field.value()
-    if isinstance(value, list | tuple):
-        value = tuple(value)
-    key = ("field", template_name, field.html_name, field.form.is_bound, value)
-    return field.form.snapshot.fragments.get_or_render(key, render)
+    value = None
+    if data is not None:
+        if isinstance(form.fields[name], forms.MultipleChoiceField):
+            value = tuple(data.getlist(name))
+        else:
+            value = data.get(name)
+    key = ("field", template_name, name, form.is_bound, value)
+    return form.snapshot.fragments.get_or_render(key, render)
+
+
+@register.simple_tag
+def form_field(template_name, form, name):
+    """``{% form_field "template" form "name" %}``: one field of the compare form."""
+    return mark_safe(_field_html(template_name, form, name))
+
+
+@register.simple_tag
+def form_fields(template_name, form, names):
+    """``{% form_fields "template" form names %}``: several fields, one after the other."""
+    return mark_safe("".join(_field_html(template_name, form, name) for name in names))
 
 
 @register.tag
