@@ -67,13 +67,13 @@ def _remembered(view):
         store = _snapshot(request).fragments
         kept = store.get(("page", key))
         if kept is not None:
-            status, content_type, body = kept
-            return HttpResponse(body, status=status, content_type=content_type)
+            status, headers, body = kept
+            return HttpResponse(body, status=status, headers=headers)
         response = view(request, *args, **kwargs)
         if response.status_code in (200, 400) and not response.streaming:
-            body = response.content
-            kept = (response.status_code, response["Content-Type"], body)
-            store.put(("page", key), kept, size=len(body))
+            # The headers the view set (Content-Type, the API's Link); middleware adds the rest.
+            kept = (response.status_code, dict(response.items()), response.content)
+            store.put(("page", key), kept, size=len(kept[2]))
         return response
 
     return wrapper

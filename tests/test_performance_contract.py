@@ -106,3 +106,12 @@ def test_a_refused_query_is_remembered_with_its_status(client, shipped_catalog):
     assert client.get(COMPARE, params).status_code == 400
     assert client.get(COMPARE, params).status_code == 400
     assert client.get(reverse("frameworks:api-compare"), params).status_code == 400
+
+
+def test_a_remembered_answer_keeps_the_headers_its_view_set(client, shipped_catalog):
+    api = reverse("frameworks:api-compare")
+    first = client.get(api, SEED_THREE)
+    again = client.get(api, SEED_THREE)
+    assert again.content == first.content
+    assert again["Content-Type"] == first["Content-Type"] == "application/json"
+    assert again["Link"] == first["Link"] and 'rel="alternate"' in again["Link"]
