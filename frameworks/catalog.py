@@ -125,7 +125,11 @@ class Snapshot:
     # What depends on this snapshot alone is worked out once, not per request, and goes away
     # with the snapshot when an editor's save changes the version: nothing to invalidate.
     _derived: dict = field(default_factory=dict, repr=False, compare=False)
+    #: Rendered pieces of pages (form fields, header, cards).
     fragments: Fragments = field(default_factory=Fragments, repr=False, compare=False)
+    #: Whole pages, by address. A store of their own, so that visitors' ever-new answers
+    #: cannot push out the pieces every page is built from.
+    pages: Fragments = field(default_factory=Fragments, repr=False, compare=False)
 
     def derived(self, key, build: Callable[[], object]):
         """``build()``, computed on first use for this snapshot; ``key`` names what it is."""

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from functools import lru_cache
+from json import dumps
 from urllib.parse import urlencode
 
 from django.urls import get_script_prefix, reverse
@@ -61,38 +62,58 @@ def table_columns(snapshot: Snapshot, ranking: scoring.Ranking, chosen: list[str
     return [snapshot.info[slug] for slug in order if slug in snapshot.info]
 
 
-def results_json(ranking: scoring.Ranking, snapshot: Snapshot) -> list[dict]:
-    """The API's answer: one object per result, best first."""
-    urls = fragments.detail_urls(snapshot)
-    # Scoring shares a Contribution among the frameworks that earn the same points on a
-    # criterion; so do these entries (keyed by id(): the ranking keeps every one alive).
-    entries = {}
+def results_json(ranking: scoring.Ranking, snapshot: Snapshot) -> str:
+    """The API's answer as JSON text: one object per result, best first.
 
-    def entry(c: scoring.Contribution) -> dict:
-        built = entries.get(id(c))
-        if built is None:
-            built = entries[id(c)] = {
-                "criterion": c.key,
-                "name": c.name,
-                "weight": c.weight,
-                "level": c.label,
-                "points": c.points,
-                "max_points": c.max_points,
-            }
-        return built
+    Built from pieces rather than one json.dumps of nested dicts: what depends only on a
+    framework is encoded once per snapshot, and scoring shares one Contribution among the
+    frameworks that earn the same points on a criterion, so its entry is encoded once per
+    ranking (keyed by id(): the ranking keeps every one alive).
+    """
+    tails = _json_tails(snapshot)
+    entries: dict[int, str] = {}
 
-    return [
-        {
-            "rank": result.rank,
-            "framework": result.slug,
-            "name": result.name,
-            "score": result.score,
-            "eligible": result.eligible,
-            "unmet": list(result.unmet),
-            "breakdown": [entry(c) for c in result.breakdown],
-            "reasons": list(result.reasons),
-            "best_for": snapshot.info[result.slug].best_for if result.slug in snapshot.info else "",
-            "url": urls[result.slug],
-        }
-        for result in ranking.results
-    ]
+    def entry(c: scoring.Contribution) -> str:
+        text = entries.get(id(c))
+        if text is None:
+            text = entries[id(c)] = dumps(
+                {
+                    "criterion": c.key,
+                    "name": c.name,
+                    "weight": c.weight,
+                    "level": c.label,
+                    "points": c.points,
+                    "max_points": c.max_points,
+                }
+            )
+        return text
+
+    items = []
+    for result in ranking.results:
+        head, tail = tails[result.slug]
+        items.append(
+            f'{{"rank": {result.rank}, {head}, "score": {dumps(result.score)}, '
+            f'"eligible": {"true" if result.eligible else "false"}, '
+            f'"unmet": {dumps(list(result.unmet))}, '
+            f'"breakdown": [{", ".join(entry(c) for c in result.breakdown)}], '
+            f'"reasons": {dumps(list(result.reasons))}, {tail}}}'
+        )
+    return f"[{', '.join(items)}]"
+
+
+def _json_tails(snapshot: Snapshot) -> dict[str, tuple[str, str]]:
+    """Per framework: its JSON members before the score, and after the reasons."""
+
+    def build():
+        urls = fragments.detail_urls(snapshot)
+        members = {}
+        for spec in snapshot.frameworks:
+            info = snapshot.info.get(spec.slug)
+            members[spec.slug] = (
+                f'"framework": {dumps(spec.slug)}, "name": {dumps(spec.name)}',
+                f'"best_for": {dumps(info.best_for if info else "")}, '
+                f'"url": {dumps(urls[spec.slug])}',
+            )
+        return members
+
+    return snapshot.derived(("json-tails", get_script_prefix()), build)

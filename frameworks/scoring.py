@@ -219,10 +219,10 @@ def rank(
 
     scored = []
     for framework in frameworks:
-        ratings = framework.ratings
+        rating_of = framework.ratings.get  # this loop runs frameworks × criteria times
         numerator = 0
         for slug, scale in weighted:
-            rating = ratings.get(slug)
+            rating = rating_of(slug)
             if rating is not None:
                 numerator += scale * rating.value
         if fit_slug is not None:

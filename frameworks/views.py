@@ -64,8 +64,8 @@ def _remembered(view):
         key = _page_key(request)
         if key is None:
             return view(request, *args, **kwargs)
-        store = _snapshot(request).fragments
-        kept = store.get(("page", key))
+        store = _snapshot(request).pages
+        kept = store.get(key)
         if kept is not None:
             status, headers, body = kept
             return HttpResponse(body, status=status, headers=headers)
@@ -73,7 +73,7 @@ def _remembered(view):
         if response.status_code in (200, 400) and not response.streaming:
             # The headers the view set (Content-Type, the API's Link); middleware adds the rest.
             kept = (response.status_code, dict(response.items()), response.content)
-            store.put(("page", key), kept, size=len(kept[2]))
+            store.put(key, kept, size=len(kept[2]))
         return response
 
     return wrapper
@@ -168,7 +168,9 @@ def api_compare(request):
     if not form.is_valid():
         return JsonResponse({"errors": form.errors_by_field()}, status=400)
     ranking = form.ranking()
-    response = JsonResponse(presenters.results_json(ranking, snapshot), safe=False)
+    response = HttpResponse(
+        presenters.results_json(ranking, snapshot), content_type="application/json"
+    )
     response["Link"] = f'<{presenters.permalink(form)}>; rel="alternate"; type="text/html"'
     return response
 

@@ -16,8 +16,13 @@ def test_result_shape_and_order(client, shipped_catalog):
     assert response["Content-Type"] == "application/json"
     data = response.json()
     assert isinstance(data, list) and len(data) == len(shipped_catalog["frameworks"])
+    members = ["rank", "framework", "name", "score", "eligible", "unmet", "breakdown", "reasons"]
+    members += ["best_for", "url"]
     for index, item in enumerate(data, start=1):
-        assert {"rank", "framework", "name", "score", "eligible", "unmet", "breakdown"} <= set(item)
+        assert list(item) == members
+        assert isinstance(item["eligible"], bool) and isinstance(item["score"], int | float)
+        assert all(isinstance(reason, str) for reason in item["reasons"])
+        assert item["url"] == f"/frameworks/{item['framework']}/"
         assert item["rank"] == index
         assert 0 <= item["score"] <= 100
         assert round(sum(part["points"] for part in item["breakdown"]), 1) == item["score"]
