@@ -2,15 +2,15 @@
 
 from __future__ import annotations
 
-from functools import lru_cache
 from json import dumps
 from urllib.parse import urlencode
 
-from django.urls import get_script_prefix, reverse
+from django.urls import get_script_prefix
 
 from . import fragments, scoring
 from .catalog import Snapshot
 from .forms import WEIGHT_PREFIX
+from .paths import path
 
 
 def query_string(form) -> str:
@@ -25,16 +25,6 @@ def query_string(form) -> str:
             pairs.append((WEIGHT_PREFIX + criterion.slug, str(value)))
     pairs.extend(("require", slug) for slug in data.get("require") or ())
     return urlencode(pairs)
-
-
-@lru_cache(maxsize=16)
-def _path(name: str, prefix: str) -> str:
-    return reverse(name)
-
-
-def path(name: str) -> str:
-    """reverse(name) for an address without arguments, worked out once per deployment prefix."""
-    return _path(name, get_script_prefix())
 
 
 def permalink(form, query: str | None = None) -> str:

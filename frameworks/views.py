@@ -145,8 +145,16 @@ def compare(request):
     if query is None:
         raise BadRequest("Too many parameters.")
     form = CompareForm(query, snapshot=snapshot)
-    context = {"form": form, "snapshot": snapshot}
-    if form.is_valid():
+    valid = form.is_valid()
+    # Given to the templates as plain values: ``form.errors`` in a template first tries
+    # form["errors"], a field lookup that fails slowly, on every page.
+    context = {
+        "form": form,
+        "snapshot": snapshot,
+        "errors": form.errors,
+        "non_field_errors": form.non_field_errors(),
+    }
+    if valid:
         context.update(_results_context(request, form))
         status = 200
     else:

@@ -8,6 +8,8 @@ from django.urls import get_script_prefix
 from django.utils.html import escape, format_html
 from django.utils.safestring import mark_safe
 
+from frameworks import paths
+
 register = template.Library()
 
 #: Distinct, colour-blind-friendly hues; each segment also has a text label and a pattern-free
@@ -65,6 +67,13 @@ def support_text(support):
         "none": "Not available",
     }
     return texts.get(support.support, support.support)
+
+
+@register.simple_tag
+def path(name):
+    """``{% path "frameworks:compare" %}``: like ``{% url %}`` for an address without
+    arguments, reversed once per deployment prefix instead of on every page."""
+    return paths.path(name)
 
 
 @register.filter
