@@ -16,7 +16,6 @@ import json
 import os
 import secrets
 import shutil
-import socket
 import subprocess
 import sys
 import tempfile
@@ -27,6 +26,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from bench.serving import free_port, gunicorn_command  # noqa: E402
 from tests.browser import CHROMIUM, CHROMIUM_ARGS, take_screenshots  # noqa: E402
 
 LIGHTHOUSE = os.environ.get("LIGHTHOUSE_VERSION", "13.5.0")
@@ -41,12 +41,6 @@ PAGES = {
     ),
 }
 EDITOR = "screenshot-editor"
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
 
 
 def manage(env, *args) -> str:
@@ -83,18 +77,7 @@ def prepare(env, *, catalog: Path, editor_password: str | None) -> None:
 
 def serve(env, port: int) -> subprocess.Popen:
     server = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "gunicorn",
-            "comparator.wsgi",
-            "--bind",
-            f"127.0.0.1:{port}",
-            "--workers",
-            "2",
-            "--log-level",
-            "warning",
-        ],
+        gunicorn_command(port),
         cwd=ROOT,
         env=env,
     )

@@ -25,7 +25,6 @@ import os
 import secrets
 import shutil
 import signal
-import socket
 import statistics
 import subprocess
 import sys
@@ -40,6 +39,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from bench import scoring_bench  # noqa: E402
+from bench.serving import free_port, gunicorn_command  # noqa: E402
 
 CATALOG = ROOT / "frameworks" / "seed" / "catalog.json"
 WRK = shutil.which("wrk") or "/usr/bin/wrk"
@@ -101,12 +101,6 @@ class Figures:
     timeouts: int
 
 
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
 def manage(env, *args) -> str:
     done = subprocess.run(
         [sys.executable, "manage.py", *args],
@@ -132,20 +126,7 @@ def prepare(env) -> tuple[str, str]:
 
 def serve(env, port: int) -> subprocess.Popen:
     server = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "gunicorn",
-            "comparator.wsgi",
-            "--bind",
-            f"127.0.0.1:{port}",
-            "--workers",
-            "2",
-            "--worker-class",
-            "sync",
-            "--log-level",
-            "warning",
-        ],
+        gunicorn_command(port),
         cwd=ROOT,
         env=env,
     )

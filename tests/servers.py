@@ -12,7 +12,6 @@ import http.client
 import json
 import os
 import secrets
-import socket
 import subprocess
 import sys
 import time
@@ -22,6 +21,7 @@ from http.cookies import SimpleCookie
 from pathlib import Path
 from urllib.parse import urlencode, urlsplit
 
+from bench.serving import free_port, gunicorn_command
 from tests.conftest import form_data
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -118,34 +118,13 @@ def query_json(env, code: str):
     return json.loads(manage(env, "shell", "--no-imports", "-c", code).strip().splitlines()[-1])
 
 
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
 @contextmanager
 def app_server(env, *, workers=2, threads=1):
     """Gunicorn serving the app until the block ends; yields its base URL."""
     port = free_port()
     log = open(ROOT / ".pytest-gunicorn.log", "a")  # noqa: SIM115 - closed below
     process = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "gunicorn",
-            "comparator.wsgi",
-            "--bind",
-            f"127.0.0.1:{port}",
-            "--workers",
-            str(workers),
-            "--threads",
-            str(threads),
-            "--timeout",
-            "60",
-            "--log-level",
-            "warning",
-        ],
+        gunicorn_command(port, workers=workers, threads=threads),
         cwd=ROOT,
         env=env,
         stdout=log,
