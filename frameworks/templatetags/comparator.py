@@ -46,11 +46,6 @@ def charrefs(value):
 
 
 @register.filter
-def palette(index):
-    return PALETTE[int(index) % len(PALETTE)]
-
-
-@register.filter
 def support_icon(support):
     symbols = {"built_in": "✔", "partial": "◐", "extension": "➕", "none": "✘"}
     return symbols.get(getattr(support, "support", "none"), "✘")
