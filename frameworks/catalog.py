@@ -143,6 +143,11 @@ class Snapshot:
     def capability_names(self) -> dict[str, str]:
         return self.derived("capability-names", lambda: {c.slug: c.name for c in self.capabilities})
 
+    @property
+    def score_table(self) -> scoring.Table:
+        """The frameworks' ratings laid out for scoring, built once per snapshot."""
+        return self.derived("score-table", lambda: scoring.Table(self.criteria, self.frameworks))
+
     def framework(self, slug: str) -> scoring.FrameworkSpec | None:
         by_slug = self.derived("frameworks-by-slug", lambda: {f.slug: f for f in self.frameworks})
         return by_slug.get(slug)

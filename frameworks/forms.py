@@ -200,6 +200,7 @@ class CompareForm(forms.Form):
             required=self.cleaned_data.get("require") or (),
             capability_names=snapshot.capability_names,
             explain=explain,
+            table=snapshot.score_table,
         )
 
     def errors_by_field(self) -> dict[str, list[str]]:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from json import dumps
+from json.encoder import encode_basestring_ascii as _quote  # json.dumps' own
 from urllib.parse import urlencode
 
 from django.urls import get_script_prefix
@@ -57,38 +58,37 @@ def results_json(ranking: scoring.Ranking, snapshot: Snapshot) -> str:
 
     Built from pieces rather than one json.dumps of nested dicts: what depends only on a
     framework is encoded once per snapshot, and scoring shares one Contribution among the
-    frameworks that earn the same points on a criterion, so its entry is encoded once per
-    ranking (keyed by id(): the ranking keeps every one alive).
+    frameworks that earn the same points on a criterion, so each distinct entry is encoded
+    once per ranking (keyed by id(): the ranking keeps every one alive). The text is what
+    json.dumps would give for the same objects (a test checks it).
     """
     tails = _json_tails(snapshot)
     entries: dict[int, str] = {}
-
-    def entry(c: scoring.Contribution) -> str:
-        text = entries.get(id(c))
-        if text is None:
-            text = entries[id(c)] = dumps(
-                {
-                    "criterion": c.key,
-                    "name": c.name,
-                    "weight": c.weight,
-                    "level": c.label,
-                    "points": c.points,
-                    "max_points": c.max_points,
-                }
-            )
-        return text
-
     items = []
     for result in ranking.results:
         head, tail = tails[result.slug]
+        breakdown = result.breakdown
+        keys = list(map(id, breakdown))
+        texts = list(map(entries.get, keys))
+        if None in texts:  # most frameworks share every entry with one listed before
+            for index, text in enumerate(texts):
+                if text is None:
+                    texts[index] = entries[keys[index]] = _entry(breakdown[index])
         items.append(
-            f'{{"rank": {result.rank}, {head}, "score": {dumps(result.score)}, '
+            f'{{"rank": {result.rank}, {head}, "score": {result.score!r}, '
             f'"eligible": {"true" if result.eligible else "false"}, '
-            f'"unmet": {dumps(list(result.unmet))}, '
-            f'"breakdown": [{", ".join(entry(c) for c in result.breakdown)}], '
-            f'"reasons": {dumps(list(result.reasons))}, {tail}}}'
+            f'"unmet": [{", ".join(map(_quote, result.unmet))}], '
+            f'"breakdown": [{", ".join(texts)}], '
+            f'"reasons": [{", ".join(map(_quote, result.reasons))}], {tail}}}'
         )
     return f"[{', '.join(items)}]"
+
+
+def _entry(c: scoring.Contribution) -> str:
+    return (
+        f'{{"criterion": {_quote(c.key)}, "name": {_quote(c.name)}, "weight": {c.weight}, '
+        f'"level": {_quote(c.label)}, "points": {c.points!r}, "max_points": {c.max_points!r}}}'
+    )
 
 
 def _json_tails(snapshot: Snapshot) -> dict[str, tuple[str, str]]:

@@ -22,6 +22,7 @@ arithmetic is done on integers so that rankings and sensitivity checks are exact
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Collection, Mapping
 from dataclasses import dataclass, field
 from datetime import date
@@ -169,21 +170,56 @@ def resolve_weights(
     return weights
 
 
-def _split_tenths(total_tenths: int, numerators: list[int], denominator: int) -> list[int]:
-    """Each part ``numerator / denominator`` in tenths, rounded so that they add up to
-    ``total_tenths``: floors first, then one more tenth for the largest remainders (earlier
-    terms first among equals). Integer arithmetic, so the rounding is exact."""
-    floors, remainders = [], []
-    for numerator in numerators:
-        floor, remainder = divmod(numerator, denominator)
-        floors.append(floor)
-        remainders.append(remainder)
-    missing = total_tenths - sum(floors)
-    if missing > 0:
-        order = sorted(range(len(numerators)), key=remainders.__getitem__, reverse=True)
-        for i in order[:missing]:
-            floors[i] += 1
-    return floors
+class Table:
+    """The catalog laid out for the scoring loops, once per catalog rather than per request.
+
+    Every (criterion, level) pair a framework can be at is a numbered *cell*; a framework's
+    *row* holds its cell for each criterion, in the criteria's order (an unrated criterion has
+    a cell of its own). A ranking then works out what each cell is worth under the visitor's
+    weights, a few hundred numbers at most, and each framework's score and breakdown are
+    look-ups of its row's cells rather than a walk through its ratings.
+
+    Rows are kept for the frameworks seen (by identity: specs are immutable), so a table kept
+    with a catalog snapshot serves every ranking over that snapshot.
+    """
+
+    def __init__(self, criteria: tuple[CriterionSpec, ...], frameworks=()):
+        self.criteria = criteria
+        #: Per cell: (criterion position, label, value, share of the criterion's points,
+        #: "criterion name (level)" as reasons quote it).
+        self.cells: list[tuple[int, str, int, float, str]] = []
+        self._numbers: dict[tuple[int, str, int, bool], int] = {}
+        self._rows: dict[int, tuple[FrameworkSpec, tuple[int, ...]]] = {}
+        self._lock = threading.Lock()
+        for framework in frameworks:
+            self.row(framework)
+
+    def row(self, framework: FrameworkSpec) -> tuple[int, ...]:
+        kept = self._rows.get(id(framework))
+        if kept is not None and kept[0] is framework:
+            return kept[1]
+        with self._lock:
+            ratings = framework.ratings
+            row = tuple(
+                self._cell(position, ratings.get(criterion.slug))
+                for position, criterion in enumerate(self.criteria)
+            )
+            self._rows[id(framework)] = (framework, row)
+        return row
+
+    def _cell(self, position: int, rating: RatingSpec | None) -> int:
+        if rating is None:
+            key = (position, "Not rated", 0, False)
+        else:
+            key = (position, rating.label, rating.value, True)
+        number = self._numbers.get(key)
+        if number is None:
+            number = self._numbers[key] = len(self.cells)
+            _, label, value, rated = key
+            share = value / VALUE_MAX if rated else 0.0
+            quote = f"{self.criteria[position].name.lower()} ({label})"
+            self.cells.append((position, label, value, share, quote))
+        return number
 
 
 def rank(
@@ -195,58 +231,63 @@ def rank(
     required: Collection[str] = (),
     capability_names: Mapping[str, str] | None = None,
     explain: int | None = None,
+    table: Table | None = None,
 ) -> Ranking:
     """Score and rank ``frameworks``; ``weights`` must give every criterion a weight 0-5.
 
     Every result gets its score, rank and eligibility. The first ``explain`` results (all when
     None) also carry their breakdown and reasons; the others carry empty ones. A page that
     shows the top of a long ranking in detail need not pay for explaining all of it.
+    ``table``: a :class:`Table` over the same criteria, kept between rankings (optional).
     """
     capability_names = capability_names or {}
     required = tuple(dict.fromkeys(required))
-    for criterion in criteria:
-        weight = weights[criterion.slug]
+    weight_of = [weights[c.slug] for c in criteria]
+    for criterion, weight in zip(criteria, weight_of, strict=True):
         if not WEIGHT_MIN <= weight <= WEIGHT_MAX:
             raise ValueError(f"Weight for {criterion.slug} must be {WEIGHT_MIN}-{WEIGHT_MAX}.")
+    if table is None or table.criteria is not criteria:
+        table = Table(criteria)
+    rows = [table.row(framework) for framework in frameworks]
+    cells = table.cells[:]  # every row's cells are in by now
     fit_weight = use_case.fit_weight if use_case is not None else 0
-    total_weight = sum(weights[c.slug] for c in criteria) + fit_weight
+    total_weight = sum(weight_of) + fit_weight
     # Every numerator is scaled by VALUE_MAX * FIT_MAX so that the arithmetic stays exact.
     denominator = total_weight * VALUE_MAX * FIT_MAX
-    # Only weighted criteria add points: the scoring loop skips the others.
-    weighted = [(c.slug, weights[c.slug] * FIT_MAX) for c in criteria if weights[c.slug]]
+    earns = [weight_of[position] * FIT_MAX * value for position, _, value, _, _ in cells]
     fit_slug = use_case.slug if use_case is not None else None
     fit_scale = fit_weight * VALUE_MAX
 
     scored = []
-    for framework in frameworks:
-        rating_of = framework.ratings.get  # this loop runs frameworks × criteria times
-        numerator = 0
-        for slug, scale in weighted:
-            rating = rating_of(slug)
-            if rating is not None:
-                numerator += scale * rating.value
+    for framework, row in zip(frameworks, rows, strict=True):
+        numerator = sum(map(earns.__getitem__, row))
         if fit_slug is not None:
             fit = framework.fits.get(fit_slug)
             if fit is not None:
                 numerator += fit_scale * fit.fit
-        capabilities = framework.capabilities
-        unmet = tuple(
-            slug for slug in required if not (capabilities.get(slug) and capabilities[slug].meets)
-        )
+        unmet = ()
+        if required:
+            capabilities = framework.capabilities
+            unmet = tuple(
+                slug
+                for slug in required
+                if not (capabilities.get(slug) and capabilities[slug].meets)
+            )
         score_tenths = round(100 * numerator / denominator * 10) if denominator else 0
-        scored.append((framework, numerator, score_tenths, unmet))
+        scored.append((framework, numerator, score_tenths, unmet, row))
 
     # Exact numerators share one denominator, so they order exactly as the scores do.
-    scored.sort(key=lambda row: (bool(row[3]), -row[1], row[0].name.casefold(), row[0].slug))
-    explainer = _Explainer(criteria, weights, use_case, total_weight)
+    scored.sort(key=lambda item: (bool(item[3]), -item[1], item[0].name.casefold(), item[0].slug))
     explained = len(scored) if explain is None else explain
+    explainer = (
+        _Explainer(criteria, cells, weight_of, use_case, total_weight) if explained > 0 else None
+    )
     results = []
-    for position, (framework, _, score_tenths, unmet) in enumerate(scored, start=1):
+    for position, (framework, _, score_tenths, unmet, row) in enumerate(scored, start=1):
         breakdown, reasons = (), ()
         if position <= explained:
-            breakdown = explainer.breakdown(framework, score_tenths)
-            reasons = explainer.reasons(
-                framework, breakdown, _unmet_names(framework, unmet, capability_names)
+            breakdown, reasons = explainer.explain(
+                framework, row, score_tenths, _unmet_names(framework, unmet, capability_names)
             )
         results.append(
             Result(
@@ -260,7 +301,7 @@ def rank(
                 reasons=reasons,
             )
         )
-    eligible = [row for row in scored if not row[3]]
+    eligible = [item for item in scored if not item[3]]
     close_call = (
         len(eligible) >= 2
         and total_weight > 0
@@ -270,8 +311,8 @@ def rank(
     if len(eligible) >= 2 and total_weight > 0:
         change = smallest_change(
             criteria=criteria,
-            frameworks=tuple(row[0] for row in eligible),
-            numerators=tuple(row[1] for row in eligible),
+            frameworks=tuple(item[0] for item in eligible),
+            numerators=tuple(item[1] for item in eligible),
             weights=weights,
             fit_weight=fit_weight,
         )
@@ -298,58 +339,143 @@ def _unmet_names(framework, unmet, capability_names) -> tuple[str, ...]:
     return tuple(names)
 
 
-class _Explainer:
-    """Builds breakdowns for one ranking: what every framework shares is worked out once."""
+class _Contributions(dict):
+    """Cell number -> its Contribution, made on first use (``map`` reads it at C speed)."""
 
-    def __init__(self, criteria, weights, use_case, total_weight):
+    def __init__(self, make):
+        super().__init__()
+        self.make = make
+
+    def __missing__(self, cell):
+        contribution = self[cell] = self.make(cell)
+        return contribution
+
+
+class _Explainer:
+    """Breakdowns and reasons for one ranking: what every framework shares is worked out once.
+
+    A term's points are ``100 * weight * (value / VALUE_MAX) / total_weight``, that is
+    ``weight * value / total_weight``; in tenths, ``10 * weight * value`` over the total
+    weight. They are rounded so that they add up to the rounded score: each term gets its
+    floor, then one more tenth goes to the largest remainders (earlier terms first among
+    equals). The arithmetic is on integers, so the rounding is exact.
+    """
+
+    def __init__(self, criteria, cells, weight_of, use_case, total_weight):
         self.use_case = use_case
         self.total_weight = total_weight
         self.fit_weight = use_case.fit_weight if use_case is not None else 0
-        self.terms = [
-            (
-                c.slug,
-                c.name,
-                weights[c.slug],
-                round(100 * weights[c.slug] / total_weight, 1) if total_weight else 0.0,
-            )
-            for c in criteria
+        terms = self.terms = len(criteria) + (use_case is not None)
+        self.max_points = [
+            round(100 * weight / total_weight, 1) if total_weight else 0.0 for weight in weight_of
         ]
+        # Per cell: its floor in tenths, and a sort key for its remainder that puts earlier
+        # terms first among equal remainders (a cell's position is unique within a row).
+        self.floors, self.keys = [], []
+        for position, _, value, _, _ in cells:
+            if total_weight:
+                floor, remainder = divmod(10 * weight_of[position] * value, total_weight)
+            else:
+                floor = remainder = 0
+            self.floors.append(floor)
+            self.keys.append(remainder * terms + terms - 1 - position)
+
+        def make(cell, extra):
+            position, label, _, share, _ = cells[cell]
+            criterion = criteria[position]
+            return Contribution(
+                key=criterion.slug,
+                name=criterion.name,
+                weight=weight_of[position],
+                label=label,
+                share=share,
+                points=(self.floors[cell] + extra) / 10,
+                max_points=self.max_points[position],
+            )
+
+        # One immutable Contribution per cell serves every framework at that level.
+        self.plain = _Contributions(lambda cell: make(cell, 0))
+        self.rounded_up = _Contributions(lambda cell: make(cell, 1))
+        self.fit_terms: dict[tuple[str, int], Contribution] = {}
         if use_case is not None:
             self.fit_name = f"Fit: {use_case.name}"
             self.fit_max = round(100 * self.fit_weight / total_weight, 1) if total_weight else 0.0
-        # Frameworks at the same level of a criterion mostly earn the same points there: one
-        # immutable Contribution serves them all.
-        self.shared: dict[tuple, Contribution] = {}
-        # Reasons name the weighted criteria, heaviest first, then by name.
-        weighted = sorted(
-            (c for c in criteria if weights[c.slug] > 0), key=lambda c: (-weights[c.slug], c.name)
+        # Reasons name the weighted criteria, heaviest first, then by name; a cell earns a
+        # framework "top marks" or "loses points" by its share.
+        order = sorted(
+            (position for position, weight in enumerate(weight_of) if weight > 0),
+            key=lambda position: (-weight_of[position], criteria[position].name),
         )
-        self.order = {c.slug: position for position, c in enumerate(weighted)}
+        rank_of = {position: place for place, position in enumerate(order)}
+        self.strong, self.weak = {}, {}
+        for cell, (position, _, _, share, quote) in enumerate(cells):
+            place = rank_of.get(position)
+            if place is None:
+                continue
+            if share >= 0.99:
+                self.strong[cell] = (place, quote)
+            elif share <= 0.4:
+                self.weak[cell] = (place, quote)
 
-    def reasons(self, framework, breakdown, unmet_names) -> tuple[str, ...]:
-        """Short sentences: where the framework earns top marks, where it loses, its fit."""
-        order = self.order
-        strong, weak = [], []
-        for c in breakdown:
-            position = order.get(c.key)
-            if position is None:
-                continue  # a criterion with weight 0, or the fit term
-            if c.share >= 0.99:
-                strong.append((position, c))
-            elif c.share <= 0.4:
-                weak.append((position, c))
-        reasons = []
-        if strong:
-            strong.sort(key=lambda item: item[0])
-            names = ", ".join(f"{c.name.lower()} ({c.label})" for _, c in strong[:3])
-            reasons.append(f"Top marks on {names}.")
-        if weak:
-            weak.sort(key=lambda item: item[0])
-            names = ", ".join(f"{c.name.lower()} ({c.label})" for _, c in weak[:2])
-            reasons.append(f"Loses points on {names}.")
-        use_case = self.use_case
+    def explain(self, framework, row, score_tenths, unmet_names):
+        """(breakdown, reasons) of one framework."""
+        breakdown = list(map(self.plain.__getitem__, row))
+        use_case, total_weight, terms = self.use_case, self.total_weight, self.terms
+        floors = sum(map(self.floors.__getitem__, row))
+        fit = fit_key = None
         if use_case is not None:
             fit = framework.fits.get(use_case.slug)
+            fit_floor = fit_remainder = 0
+            if fit is not None and total_weight:
+                # 100 * fit_weight * (fit / FIT_MAX) points; FIT_MAX divides VALUE_MAX.
+                fit_floor, fit_remainder = divmod(
+                    10 * self.fit_weight * fit.fit * (VALUE_MAX // FIT_MAX), total_weight
+                )
+            floors += fit_floor
+            fit_key = fit_remainder * terms  # the last term: position terms - 1
+        missing = score_tenths - floors if total_weight else 0
+        fit_tenths = fit_floor if use_case is not None else 0
+        if missing > 0:
+            keys = list(map(self.keys.__getitem__, row))
+            if fit_key is not None:
+                keys.append(fit_key)
+            keys.sort(reverse=True)  # in C: quicker than heapq.nlargest at these sizes
+            for key in keys[:missing]:
+                position = terms - 1 - key % terms
+                if position < len(row):
+                    breakdown[position] = self.rounded_up[row[position]]
+                else:
+                    fit_tenths += 1
+        if use_case is not None:
+            breakdown.append(self._fit_term(fit, fit_tenths))
+        return tuple(breakdown), self._reasons(framework, row, fit, unmet_names)
+
+    def _fit_term(self, fit, tenths) -> Contribution:
+        label = f"{fit.fit}/{FIT_MAX}" if fit else "Not rated"
+        contribution = self.fit_terms.get((label, tenths))
+        if contribution is None:
+            contribution = self.fit_terms[label, tenths] = Contribution(
+                key=FIT_TERM,
+                name=self.fit_name,
+                weight=self.fit_weight,
+                label=label,
+                share=fit.fit / FIT_MAX if fit else 0.0,
+                points=tenths / 10,
+                max_points=self.fit_max,
+            )
+        return contribution
+
+    def _reasons(self, framework, row, fit, unmet_names) -> tuple[str, ...]:
+        """Short sentences: where the framework earns top marks, where it loses, its fit."""
+        reasons = []
+        strong = sorted(map(self.strong.__getitem__, filter(self.strong.__contains__, row)))
+        if strong:
+            reasons.append(f"Top marks on {', '.join(quote for _, quote in strong[:3])}.")
+        weak = sorted(map(self.weak.__getitem__, filter(self.weak.__contains__, row)))
+        if weak:
+            reasons.append(f"Loses points on {', '.join(quote for _, quote in weak[:2])}.")
+        use_case = self.use_case
+        if use_case is not None:
             if fit is None:
                 reasons.append(f"No fit rated for {use_case.name.lower()}.")
             else:
@@ -357,65 +483,6 @@ class _Explainer:
         if unmet_names:
             reasons.append("Missing must-haves: " + "; ".join(unmet_names) + ".")
         return tuple(reasons)
-
-    def breakdown(self, framework, score_tenths) -> tuple[Contribution, ...]:
-        total_weight, use_case = self.total_weight, self.use_case
-        ratings = framework.ratings
-        # A term's points are 100 * weight * (value / VALUE_MAX) / total_weight, that is
-        # weight * value / total_weight; in tenths, 10 * weight * value over total_weight.
-        numerators, labels = [], []
-        for slug, _, weight, _ in self.terms:
-            rating = ratings.get(slug)
-            if rating is None:
-                labels.append(("Not rated", 0.0))
-                numerators.append(0)
-            else:
-                labels.append((rating.label, rating.value / VALUE_MAX))
-                numerators.append(10 * weight * rating.value)
-        if use_case is not None:
-            fit = framework.fits.get(use_case.slug)
-            fit_share = fit.fit / FIT_MAX if fit else 0.0
-            # 100 * fit_weight * (fit / FIT_MAX) points; FIT_MAX divides VALUE_MAX exactly.
-            numerators.append(10 * self.fit_weight * fit.fit * (VALUE_MAX // FIT_MAX) if fit else 0)
-        tenths = (
-            _split_tenths(score_tenths, numerators, total_weight)
-            if total_weight
-            else [0] * len(numerators)
-        )
-        breakdown = []
-        shared = self.shared
-        # tenths has one more item, the fit term's, when there is a use case.
-        for term, (label, share), points in zip(self.terms, labels, tenths, strict=False):
-            key = (term[0], label, share, points)
-            contribution = shared.get(key)
-            if contribution is None:
-                slug, name, weight, max_points = term
-                contribution = shared[key] = Contribution(
-                    key=slug,
-                    name=name,
-                    weight=weight,
-                    label=label,
-                    share=share,
-                    points=points / 10,
-                    max_points=max_points,
-                )
-            breakdown.append(contribution)
-        if use_case is not None:
-            label = f"{fit.fit}/{FIT_MAX}" if fit else "Not rated"
-            key = (FIT_TERM, label, tenths[-1])
-            contribution = shared.get(key)
-            if contribution is None:
-                contribution = shared[key] = Contribution(
-                    key=FIT_TERM,
-                    name=self.fit_name,
-                    weight=self.fit_weight,
-                    label=label,
-                    share=fit_share,
-                    points=tenths[-1] / 10,
-                    max_points=self.fit_max,
-                )
-            breakdown.append(contribution)
-        return tuple(breakdown)
 
 
 def smallest_change(

@@ -1,5 +1,7 @@
 """/api/compare/: the JSON contract from the brief, and 400s with errors by field."""
 
+import json
+
 import pytest
 from django.urls import reverse
 
@@ -32,6 +34,15 @@ def test_result_shape_and_order(client, shipped_catalog):
     assert not data[-1]["eligible"] and data[-1]["unmet"] == ["admin"]
     eligible_scores = [item["score"] for item in data if item["eligible"]]
     assert eligible_scores == sorted(eligible_scores, reverse=True)
+
+
+def test_text_is_what_json_dumps_gives(client, shipped_catalog):
+    """The answer is assembled from pieces; it must read exactly as json.dumps writes it."""
+    params = {"use_case": "real-time", "w-performance": "5", "require": ["admin", "orm"]}
+    body = client.get(URL, params).content.decode()
+    data = json.loads(body)
+    assert any(item["unmet"] for item in data) and all(item["reasons"] for item in data)
+    assert json.dumps(data) == body
 
 
 def test_breakdown_has_one_entry_per_criterion_and_fit(client, shipped_catalog):
