@@ -16,8 +16,8 @@ The rule, in plain words:
   is still scored, and listed after every eligible framework with the must-haves it misses.
 * Order: eligible first, then the higher exact score, then the name, then the slug.
 
-This module is pure: frozen dataclasses in, frozen dataclasses out, no database access. All
-arithmetic is done on integers so that rankings and sensitivity checks are exact.
+This module is pure: frozen dataclasses in, frozen dataclasses and named tuples out, no database
+access. All arithmetic is done on integers so that rankings and sensitivity checks are exact.
 """
 
 from __future__ import annotations
@@ -26,6 +26,7 @@ import threading
 from collections.abc import Collection, Mapping
 from dataclasses import dataclass, field
 from datetime import date
+from typing import NamedTuple
 
 WEIGHT_MIN = 0
 WEIGHT_MAX = 5
@@ -97,9 +98,12 @@ class UseCaseSpec:
     presets: Mapping[str, int] = field(default_factory=dict)
 
 
-@dataclass(frozen=True, slots=True)
-class Contribution:
-    """What one criterion (or the use-case fit) added to a framework's score."""
+class Contribution(NamedTuple):
+    """What one criterion (or the use-case fit) added to a framework's score.
+
+    Named tuples rather than frozen dataclasses: as immutable, and a ranking makes hundreds of
+    them per request, at under half the cost each.
+    """
 
     key: str
     name: str
@@ -110,8 +114,9 @@ class Contribution:
     max_points: float  # points this term could have added, one decimal
 
 
-@dataclass(frozen=True, slots=True)
-class Result:
+class Result(NamedTuple):
+    """A framework's place in a ranking; ``breakdown`` and ``reasons`` may be left empty."""
+
     rank: int
     slug: str
     name: str
@@ -340,14 +345,27 @@ def _unmet_names(framework, unmet, capability_names) -> tuple[str, ...]:
 
 
 class _Contributions(dict):
-    """Cell number -> its Contribution, made on first use (``map`` reads it at C speed)."""
+    """Cell number -> its Contribution in one ranking, made on first use (``map`` reads it at
+    C speed). ``extra``: tenths added by rounding (0 or 1)."""
 
-    def __init__(self, make):
+    def __init__(self, explainer, extra):
         super().__init__()
-        self.make = make
+        self.explainer = explainer
+        self.extra = extra
 
     def __missing__(self, cell):
-        contribution = self[cell] = self.make(cell)
+        explainer = self.explainer
+        position, label, _, share, _ = explainer.cells[cell]
+        criterion = explainer.criteria[position]
+        contribution = self[cell] = Contribution(
+            criterion.slug,
+            criterion.name,
+            explainer.weight_of[position],
+            label,
+            share,
+            (explainer.floors[cell] + self.extra) / 10,
+            explainer.max_points[position],
+        )
         return contribution
 
 
@@ -380,22 +398,10 @@ class _Explainer:
             self.floors.append(floor)
             self.keys.append(remainder * terms + terms - 1 - position)
 
-        def make(cell, extra):
-            position, label, _, share, _ = cells[cell]
-            criterion = criteria[position]
-            return Contribution(
-                key=criterion.slug,
-                name=criterion.name,
-                weight=weight_of[position],
-                label=label,
-                share=share,
-                points=(self.floors[cell] + extra) / 10,
-                max_points=self.max_points[position],
-            )
-
+        self.criteria, self.cells, self.weight_of = criteria, cells, weight_of
         # One immutable Contribution per cell serves every framework at that level.
-        self.plain = _Contributions(lambda cell: make(cell, 0))
-        self.rounded_up = _Contributions(lambda cell: make(cell, 1))
+        self.plain = _Contributions(self, 0)
+        self.rounded_up = _Contributions(self, 1)
         self.fit_terms: dict[tuple[str, int], Contribution] = {}
         if use_case is not None:
             self.fit_name = f"Fit: {use_case.name}"
