@@ -88,8 +88,18 @@ TEMPLATES = [
     {
         "BACKEND": "django.template.backends.django.DjangoTemplates",
         "DIRS": [BASE_DIR / "templates"],
-        "APP_DIRS": True,
         "OPTIONS": {
+            # The project's templates are read as ASCII (see comparator/html.py); the apps'
+            # (admin, crispy forms) as they are. Cached, as Django does by default.
+            "loaders": [
+                (
+                    "django.template.loaders.cached.Loader",
+                    [
+                        "comparator.html.AsciiLoader",
+                        "django.template.loaders.app_directories.Loader",
+                    ],
+                )
+            ],
             "context_processors": [
                 "django.template.context_processors.request",
                 "django.contrib.auth.context_processors.auth",

@@ -19,6 +19,8 @@ from django.core.cache import cache
 from django.db import connection, transaction
 from django.db.models import F
 
+from comparator.html import ascii_html
+
 from . import models, scoring
 
 VERSION_CACHE_KEY = "catalog-version"
@@ -109,7 +111,9 @@ class Fragments:
         html = self.get(key)
         if html is not None:
             return html
-        html = render()  # outside the lock: another thread may render the same; no harm
+        # Outside the lock: another thread may render the same; no harm. Kept as ASCII, so
+        # that the pages joined from it stay ASCII (comparator/html.py).
+        html = ascii_html(render())
         self.put(key, html, size=len(html))
         return html
 

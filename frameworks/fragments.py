@@ -13,15 +13,23 @@ from __future__ import annotations
 
 import secrets
 from functools import lru_cache
-from html import escape
+from html import escape as _escape_html
 
 from django.http import HttpResponse
 from django.template.loader import render_to_string
 from django.urls import get_script_prefix, reverse
 from django.utils.safestring import SafeString, mark_safe
 
+from comparator.html import ascii_html
+
 from .scoring import CLOSE_MARGIN
 from .templatetags.comparator import PALETTE, charrefs, score_bar, support_icon, support_text
+
+
+def escape(value) -> str:
+    """HTML-escaped and ASCII (comparator/html.py says why)."""
+    return ascii_html(_escape_html(value))
+
 
 # Criterion names and level labels repeat on every row of every breakdown.
 _escape = lru_cache(maxsize=4096)(escape)
@@ -284,7 +292,7 @@ def _rating_cell(rating) -> str:
     if rating.source_url:
         note += f'<a href="{escape(rating.source_url)}" rel="noopener nofollow">Source</a>'
     if rating.reviewed_on:
-        note += f" · reviewed {rating.reviewed_on:%Y-%m-%d}"
+        note += f" &#183; reviewed {rating.reviewed_on:%Y-%m-%d}"
     return (
         f'<td><details class="cell-details"><summary>{label}</summary>'
         f'<div class="cell-note small">{note}</div></details></td>'
@@ -297,7 +305,7 @@ def rating_cells(snapshot) -> dict[str, tuple[str, ...]]:
     def build():
         cells = {}
         for spec in snapshot.frameworks:
-            best_for = snapshot.info[spec.slug].best_for or "—"
+            best_for = snapshot.info[spec.slug].best_for or "\u2014"
             cells[spec.slug] = (
                 *(_rating_cell(spec.ratings.get(c.slug)) for c in snapshot.criteria),
                 f'<td><span class="cell-label">{escape(best_for)}</span></td>',
@@ -344,7 +352,7 @@ def support_cells(snapshot) -> dict[str, tuple[str, ...]]:
         kind = escape((support.support if support is not None else "") or "none")
         return (
             f'<td class="support support-{kind}"><span aria-hidden="true">'
-            f"{support_icon(support)}</span> {escape(support_text(support))}</td>"
+            f"{escape(support_icon(support))}</span> {escape(support_text(support))}</td>"
         )
 
     return snapshot.derived(
@@ -393,10 +401,43 @@ def _pros_cons_cards(snapshot) -> dict[str, str]:
     return snapshot.derived(
         ("pros-cons-cards", get_script_prefix()),
         lambda: {
-            slug: render_to_string("includes/pros_cons_card.html", {"info": info})
+            slug: ascii_html(render_to_string("includes/pros_cons_card.html", {"info": info}))
             for slug, info in snapshot.info.items()
         },
     )
+
+
+def tables(snapshot, columns, winner, required) -> dict[str, SafeString]:
+    """The side-by-side tables and the pros-and-cons cards, for these columns.
+
+    They depend on the columns, the winner and the must-haves, not on the scores, and many
+    answers share them (the same top six, in the same order), so they are kept with the
+    snapshot, keyed by just that.
+    """
+    key = (
+        "tables",
+        get_script_prefix(),
+        tuple(info.slug for info in columns),
+        winner.slug if winner is not None else None,
+        tuple(required),
+    )
+
+    def build():
+        first_cards, more_cards = pros_cons_cards(snapshot, columns)
+        return {
+            "column_heads": column_heads(snapshot, columns, winner),
+            "comparison_rows": comparison_rows(snapshot, columns),
+            "feature_heads": feature_heads(columns),
+            "feature_rows": feature_rows(snapshot, columns, required),
+            "first_cards": first_cards,
+            "more_cards": more_cards,
+        }
+
+    built = snapshot.fragments.get(key)
+    if built is None:
+        built = build()
+        snapshot.fragments.put(key, built, size=sum(len(html) for html in built.values()))
+    return built
 
 
 def render(request, template_name, context, *, status=200) -> HttpResponse:

@@ -26,14 +26,16 @@ def _snapshot(request):
 
 
 def _page_key(request) -> str | None:
-    """Same catalog version, address, query (in any order) and X-Partial: the same page.
+    """Same catalog version, address, query and X-Partial: the same page. The parameters may
+    come in any order; the values of one parameter keep theirs (the picked frameworks are
+    the table's columns, in the visitor's order).
 
     None when Django refuses the query itself (too many fields): such requests are answered
     afresh, with their error.
     """
     if not hasattr(request, "_page_key"):
         try:
-            items = sorted((key, sorted(values)) for key, values in request.GET.lists())
+            items = sorted(request.GET.lists())
         except SuspiciousOperation:
             request._page_key = None
         else:
@@ -115,7 +117,7 @@ def _results_context(request, form):
     use_case = form.chosen_use_case()
     share_url = f"{request.scheme}://{request.get_host()}{permalink}"
     json_url = presenters.json_url(query)
-    first_cards, more_cards = fragments.pros_cons_cards(snapshot, columns)
+    tables = fragments.tables(snapshot, columns, winner, ranking.required)
     return {
         "ranking": ranking,
         "winner": winner,
@@ -124,12 +126,7 @@ def _results_context(request, form):
         "hidden_columns": hidden_columns,
         "explained": presenters.EXPLAINED,
         "ranking_items": fragments.ranking_items(snapshot, ranking),
-        "column_heads": fragments.column_heads(snapshot, columns, winner),
-        "comparison_rows": fragments.comparison_rows(snapshot, columns),
-        "feature_heads": fragments.feature_heads(columns),
-        "feature_rows": fragments.feature_rows(snapshot, columns, ranking.required),
-        "first_cards": first_cards,
-        "more_cards": more_cards,
+        **tables,
         "chart_legend": fragments.chart_legend(snapshot, ranking),
         "verdict": fragments.verdict(ranking, winner_info, use_case, share_url, json_url),
         "share_url": share_url,

@@ -90,12 +90,16 @@ def test_a_piece_larger_than_the_bound_is_served_but_not_kept():
 
 
 def test_a_repeated_page_is_served_as_rendered_and_keeps_its_own_address(client, shipped_catalog):
-    first = client.get(COMPARE, SEED_THREE)
-    # The same query in another order is the same page, served from the snapshot's store.
-    again = client.get(COMPARE + "?frameworks=fastapi&frameworks=django&frameworks=flask")
+    first = client.get(COMPARE, SEED_THREE | {"w-performance": "4"})
+    # The same parameters in another order: the same page, served from the snapshot's store.
+    query = "w-performance=4&frameworks=django&frameworks=flask&frameworks=fastapi"
+    again = client.get(f"{COMPARE}?{query}")
     assert again.status_code == 200 and again.content == first.content
     assert again["Content-Type"] == first["Content-Type"]
     assert len(catalog.current_snapshot().pages._items) == 1
+    # The picked frameworks in another order are the columns in that order: another page.
+    client.get(f"{COMPARE}?frameworks=fastapi&frameworks=flask&frameworks=django&w-performance=4")
+    assert len(catalog.current_snapshot().pages._items) == 2
     # The share link names the host the visitor used: another host is another page.
     other = client.get(COMPARE, SEED_THREE, HTTP_HOST="localhost").content.decode()
     assert "http://localhost/compare/?" in other and "http://testserver/" not in other
@@ -115,3 +119,46 @@ def test_a_remembered_answer_keeps_the_headers_its_view_set(client, shipped_cata
     assert again.content == first.content
     assert again["Content-Type"] == first["Content-Type"] == "application/json"
     assert again["Link"] == first["Link"] and 'rel="alternate"' in again["Link"]
+
+
+def test_pages_are_ascii_and_read_the_same(client, shipped_catalog):
+    """Non-ASCII text reaches the results page as character references (comparator/html.py):
+    the browser shows the same characters, and Python joins and encodes the page far faster.
+    (Framework pages and the like are rendered once per catalog version: they need not be.)"""
+    Framework.objects.filter(slug="flask").update(
+        name="Flask ’n’ Co", symbol="🧪", choose_if="you want “small” — and ✔ simple."
+    )
+    Rating.objects.filter(framework__slug="flask").update(note="Réécrit · noté")
+    catalog.bump_version()
+    params = {"frameworks": ["flask", "django"], "w-learning-curve": "5"}
+    for url, query in [
+        (COMPARE, params),
+        (reverse("frameworks:home"), {}),
+    ]:
+        response = client.get(url, query)
+        assert response.status_code == 200
+        assert response.content.isascii(), url
+    html = client.get(COMPARE, params).content.decode()
+    for text in ("Flask ’n’ Co", "🧪", "“small” — and ✔ simple.", "Réécrit · noté", "✔"):
+        assert unescape_references(text) in html
+    assert "<title>Flask &#8217;n&#8217; Co leads" in html
+
+
+def unescape_references(text: str) -> str:
+    return text.encode("ascii", "xmlcharrefreplace").decode()
+
+
+def test_tables_follow_the_columns_of_each_answer(client, shipped_catalog):
+    """The side-by-side tables are kept per set of columns: another order is another table."""
+
+    def columns(picked):
+        html = client.get(COMPARE, {"frameworks": picked}).content.decode()
+        start = html.index('<section aria-labelledby="table-heading"')
+        head = html[start : html.index("</thead>", start)]
+        return sorted(picked, key=lambda slug: head.index(f"/frameworks/{slug}/"))
+
+    assert columns(["django", "flask", "fastapi"]) == ["django", "flask", "fastapi"]
+    assert columns(["fastapi", "flask", "django"]) == ["fastapi", "flask", "django"]
+    must = client.get(COMPARE, SEED_THREE | {"require": "admin"}).content.decode()
+    plain = client.get(COMPARE, SEED_THREE).content.decode()
+    assert "must-have</span>" in must and "must-have</span>" not in plain
