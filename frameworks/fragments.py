@@ -440,6 +440,81 @@ def tables(snapshot, columns, winner, required) -> dict[str, SafeString]:
     return built
 
 
+def results(context) -> SafeString:
+    """The results: verdict, ranking, side-by-side tables, pros and cons.
+
+    Built here rather than in a template: the pieces are already HTML, and joining them
+    through the template engine (an include, its conditions and numbers) took ~70 us a page.
+    ``context`` is the results page's context (views._results_context).
+    """
+    ranking, columns, explained = context["ranking"], context["columns"], context["explained"]
+    ranked = len(ranking.results)
+    more = ""
+    if ranked > explained:
+        more = (
+            '<p class="small text-body-secondary mt-2 mb-0">The top '
+            f"{explained} are explained in full; the others show their score. Every breakdown "
+            f'is in <a href="{escape(context["json_url"])}">the JSON results</a>.</p>'
+        )
+    hidden = ""
+    if context["hidden_columns"] > 0:
+        hidden = (
+            f" These tables show the top {len(columns)} of the {ranked} ranked; pick "
+            "frameworks in step 4 to put others side by side."
+        )
+    musts = " Your must-haves come first and are marked." if ranking.required else ""
+    more_cards = ""
+    if len(columns) > 3:
+        more_cards = (
+            '<details class="more-pros-cons mt-3">\n'
+            f"<summary>Pros and cons of the other {len(columns) - 3} frameworks</summary>\n"
+            '<div class="row row-cols-1 row-cols-md-2 row-cols-xxl-3 g-3 mt-1">\n'
+            f"{context['more_cards']}\n</div>\n</details>\n"
+        )
+    return mark_safe(  # every piece is escaped HTML, the rest is literal markup
+        f"{context['verdict']}\n"
+        '<section aria-labelledby="ranking-heading" class="mb-5">\n'
+        '<div class="section-heading">\n'
+        '<h2 id="ranking-heading" class="h4 mb-0">Ranking</h2>\n'
+        f"{context['chart_legend']}\n</div>\n"
+        f'<ol class="ranking list-unstyled mb-0">\n{context["ranking_items"]}\n</ol>\n'
+        f"{more}\n</section>\n"
+        '<section aria-labelledby="table-heading" class="mb-5">\n'
+        '<h2 id="table-heading" class="h4">Side by side</h2>\n'
+        '<p id="table-caption" class="small text-body-secondary">Each cell is the '
+        "editors&#8217; rating; open it for the note, the source and the review date. Scroll "
+        f"sideways for more frameworks.{hidden}</p>\n"
+        '<div class="table-responsive comparison-wrap" tabindex="0" role="region" '
+        'aria-label="Side-by-side ratings (scrollable)">\n'
+        '<table class="table comparison-table align-middle mb-0" '
+        'aria-describedby="table-caption">\n'
+        '<caption class="visually-hidden">Ratings of each framework, criterion by criterion'
+        "</caption>\n"
+        '<thead>\n<tr><th scope="col" class="sticky-col">Criterion</th>'
+        f"{context['column_heads']}</tr>\n</thead>\n"
+        f"<tbody>\n{context['comparison_rows']}\n</tbody>\n</table>\n</div>\n</section>\n"
+        '<section aria-labelledby="features-heading" class="mb-5">\n'
+        '<h2 id="features-heading" class="h4">Key features</h2>\n'
+        '<p id="features-caption" class="small text-body-secondary">'
+        '<span aria-hidden="true">&#10004;</span> built in &#183; '
+        '<span aria-hidden="true">&#9680;</span> built in, limited &#183; '
+        '<span aria-hidden="true">&#10133;</span> via an extension &#183; '
+        f'<span aria-hidden="true">&#10008;</span> not available.{musts}</p>\n'
+        '<div class="table-responsive comparison-wrap" tabindex="0" role="region" '
+        'aria-label="Key features by framework (scrollable)">\n'
+        '<table class="table table-sm features-table align-middle mb-0" '
+        'aria-describedby="features-caption">\n'
+        '<caption class="visually-hidden">Which capabilities each framework ships</caption>\n'
+        '<thead><tr><th scope="col" class="sticky-col">Capability</th>'
+        f"{context['feature_heads']}</tr></thead>\n"
+        f"<tbody>\n{context['feature_rows']}\n</tbody>\n</table>\n</div>\n</section>\n"
+        '<section aria-labelledby="proscons-heading" class="mb-4">\n'
+        '<h2 id="proscons-heading" class="h4">Pros, cons and best use cases</h2>\n'
+        '<div class="row row-cols-1 row-cols-md-2 row-cols-xxl-3 g-3">\n'
+        f"{context['first_cards']}\n</div>\n{more_cards}</section>\n"
+    )
+
+
 def render(request, template_name, context, *, status=200) -> HttpResponse:
     """Django's render(), except that the large fragments skip the template's string joins.
 

@@ -153,6 +153,7 @@ def compare(request):
     }
     if valid:
         context.update(_results_context(request, form))
+        context["results"] = fragments.results(context)
         status = 200
     else:
         status = 400
