@@ -292,7 +292,10 @@ def rank(
         breakdown, reasons = (), ()
         if position <= explained:
             breakdown, reasons = explainer.explain(
-                framework, row, score_tenths, _unmet_names(framework, unmet, capability_names)
+                framework,
+                row,
+                score_tenths,
+                _unmet_names(framework, unmet, capability_names) if unmet else (),
             )
         results.append(
             Result(
@@ -413,15 +416,19 @@ class _Explainer:
             key=lambda position: (-weight_of[position], criteria[position].name),
         )
         rank_of = {position: place for place, position in enumerate(order)}
+        # Per cell that earns a reason, an integer that sorts by place and gives the cell back
+        # (key % count): a framework's 20 or so such cells sort quicker as integers than pairs.
+        count = len(cells)
+        self.quotes = [cell[4] for cell in cells]
         self.strong, self.weak = {}, {}
-        for cell, (position, _, _, share, quote) in enumerate(cells):
+        for cell, (position, _, _, share, _) in enumerate(cells):
             place = rank_of.get(position)
             if place is None:
                 continue
             if share >= 0.99:
-                self.strong[cell] = (place, quote)
+                self.strong[cell] = place * count + cell
             elif share <= 0.4:
-                self.weak[cell] = (place, quote)
+                self.weak[cell] = place * count + cell
 
     def explain(self, framework, row, score_tenths, unmet_names):
         """(breakdown, reasons) of one framework."""
@@ -474,12 +481,13 @@ class _Explainer:
     def _reasons(self, framework, row, fit, unmet_names) -> tuple[str, ...]:
         """Short sentences: where the framework earns top marks, where it loses, its fit."""
         reasons = []
+        quotes, count = self.quotes, len(self.quotes)
         strong = sorted(map(self.strong.__getitem__, filter(self.strong.__contains__, row)))
         if strong:
-            reasons.append(f"Top marks on {', '.join(quote for _, quote in strong[:3])}.")
+            reasons.append(f"Top marks on {', '.join([quotes[k % count] for k in strong[:3]])}.")
         weak = sorted(map(self.weak.__getitem__, filter(self.weak.__contains__, row)))
         if weak:
-            reasons.append(f"Loses points on {', '.join(quote for _, quote in weak[:2])}.")
+            reasons.append(f"Loses points on {', '.join([quotes[k % count] for k in weak[:2]])}.")
         use_case = self.use_case
         if use_case is not None:
             if fit is None:

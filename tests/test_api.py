@@ -37,12 +37,13 @@ def test_result_shape_and_order(client, shipped_catalog):
 
 
 def test_text_is_what_json_dumps_gives(client, shipped_catalog):
-    """The answer is assembled from pieces; it must read exactly as json.dumps writes it."""
+    """The answer is assembled from pieces; it must read exactly as json.dumps writes it
+    (compact: no spaces after separators)."""
     params = {"use_case": "real-time", "w-performance": "5", "require": ["admin", "orm"]}
     body = client.get(URL, params).content.decode()
     data = json.loads(body)
     assert any(item["unmet"] for item in data) and all(item["reasons"] for item in data)
-    assert json.dumps(data) == body
+    assert json.dumps(data, separators=(",", ":")) == body
 
 
 def test_breakdown_has_one_entry_per_criterion_and_fit(client, shipped_catalog):
