@@ -26,6 +26,7 @@ import threading
 from collections.abc import Collection, Mapping
 from dataclasses import dataclass, field
 from datetime import date
+from itertools import islice
 from typing import NamedTuple
 
 WEIGHT_MIN = 0
@@ -402,6 +403,7 @@ class _Explainer:
             self.keys.append(remainder * terms + terms - 1 - position)
 
         self.criteria, self.cells, self.weight_of = criteria, cells, weight_of
+        self.positions = [cell[0] for cell in cells]
         # One immutable Contribution per cell serves every framework at that level.
         self.plain = _Contributions(self, 0)
         self.rounded_up = _Contributions(self, 1)
@@ -415,20 +417,11 @@ class _Explainer:
             (position for position, weight in enumerate(weight_of) if weight > 0),
             key=lambda position: (-weight_of[position], criteria[position].name),
         )
-        rank_of = {position: place for place, position in enumerate(order)}
-        # Per cell that earns a reason, an integer that sorts by place and gives the cell back
-        # (key % count): a framework's 20 or so such cells sort quicker as integers than pairs.
-        count = len(cells)
+        self.order = order
+        # Cells that earn "top marks" or "loses points" (named only if weighted: `order`).
         self.quotes = [cell[4] for cell in cells]
-        self.strong, self.weak = {}, {}
-        for cell, (position, _, _, share, _) in enumerate(cells):
-            place = rank_of.get(position)
-            if place is None:
-                continue
-            if share >= 0.99:
-                self.strong[cell] = place * count + cell
-            elif share <= 0.4:
-                self.weak[cell] = place * count + cell
+        self.strong = {cell for cell, (_, _, _, share, _) in enumerate(cells) if share >= 0.99}
+        self.weak = {cell for cell, (_, _, _, share, _) in enumerate(cells) if share <= 0.4}
 
     def explain(self, framework, row, score_tenths, unmet_names):
         """(breakdown, reasons) of one framework."""
@@ -449,16 +442,17 @@ class _Explainer:
         missing = score_tenths - floors if total_weight else 0
         fit_tenths = fit_floor if use_case is not None else 0
         if missing > 0:
-            keys = list(map(self.keys.__getitem__, row))
-            if fit_key is not None:
-                keys.append(fit_key)
-            keys.sort(reverse=True)  # in C: quicker than heapq.nlargest at these sizes
-            for key in keys[:missing]:
-                position = terms - 1 - key % terms
-                if position < len(row):
-                    breakdown[position] = self.rounded_up[row[position]]
-                else:
-                    fit_tenths += 1
+            # The `missing` terms with the largest keys get one more tenth (keys are distinct
+            # within a row). The row's cells, largest key first:
+            top = sorted(row, key=self.keys.__getitem__, reverse=True)
+            if fit_key is not None and (
+                missing > len(top) or fit_key > self.keys[top[missing - 1]]
+            ):
+                fit_tenths += 1  # the fit term's key is among the largest
+                missing -= 1
+            positions, rounded_up = self.positions, self.rounded_up
+            for cell in top[:missing]:
+                breakdown[positions[cell]] = rounded_up[cell]
         if use_case is not None:
             breakdown.append(self._fit_term(fit, fit_tenths))
         return tuple(breakdown), self._reasons(framework, row, fit, unmet_names)
@@ -481,13 +475,16 @@ class _Explainer:
     def _reasons(self, framework, row, fit, unmet_names) -> tuple[str, ...]:
         """Short sentences: where the framework earns top marks, where it loses, its fit."""
         reasons = []
-        quotes, count = self.quotes, len(self.quotes)
-        strong = sorted(map(self.strong.__getitem__, filter(self.strong.__contains__, row)))
+        # The framework's cells of the weighted criteria, heaviest first; the first few strong
+        # and weak ones are all a reason names (the scan stops there, in C).
+        in_order = list(map(row.__getitem__, self.order))
+        quote = self.quotes.__getitem__
+        strong = list(islice(filter(self.strong.__contains__, in_order), 3))
         if strong:
-            reasons.append(f"Top marks on {', '.join([quotes[k % count] for k in strong[:3]])}.")
-        weak = sorted(map(self.weak.__getitem__, filter(self.weak.__contains__, row)))
+            reasons.append(f"Top marks on {', '.join(map(quote, strong))}.")
+        weak = list(islice(filter(self.weak.__contains__, in_order), 2))
         if weak:
-            reasons.append(f"Loses points on {', '.join([quotes[k % count] for k in weak[:2]])}.")
+            reasons.append(f"Loses points on {', '.join(map(quote, weak))}.")
         use_case = self.use_case
         if use_case is not None:
             if fit is None:
