@@ -68,17 +68,18 @@ def results_json(ranking: scoring.Ranking, snapshot: Snapshot) -> str:
     for result in ranking.results:
         head, tail = tails[result.slug]
         breakdown = result.breakdown
-        texts = list(map(entries.get, map(id, breakdown)))
-        if None in texts:  # most frameworks share every entry with one listed before
-            for index, text in enumerate(texts):
-                if text is None:
-                    part = breakdown[index]
-                    texts[index] = entries[id(part)] = _entry(part)
+        try:  # most frameworks share every entry with one listed before
+            texts = ",".join(map(entries.__getitem__, map(id, breakdown)))
+        except KeyError:
+            for part in breakdown:
+                if id(part) not in entries:
+                    entries[id(part)] = _entry(part)
+            texts = ",".join(map(entries.__getitem__, map(id, breakdown)))
         items.append(
             f'{{"rank":{result.rank},{head},"score":{result.score!r},'
             f'"eligible":{"true" if result.eligible else "false"},'
             f'"unmet":[{",".join(map(_quote, result.unmet))}],'
-            f'"breakdown":[{",".join(texts)}],'
+            f'"breakdown":[{texts}],'
             f'"reasons":[{",".join(map(_quote, result.reasons))}],{tail}}}'
         )
     return f"[{','.join(items)}]"

@@ -104,3 +104,13 @@ def test_bad_encoding_is_a_400_not_a_500(client, shipped_catalog):
 
 def test_unknown_extra_parameters_are_ignored(client, shipped_catalog):
     assert client.get(URL, {"utm_source": "newsletter"}).status_code == 200
+
+
+def test_weights_read_the_same_however_they_are_written(client, shipped_catalog):
+    """Plain "0"-"5" skip parsing; other spellings of the same number still count."""
+
+    def scores(performance, learning):
+        params = {"w-performance": performance, "w-learning-curve": learning}
+        return [(i["framework"], i["score"]) for i in client.get(URL, params).json()]
+
+    assert scores("3", "0") == scores(" 3 ", "00") == scores("٣", "0")
