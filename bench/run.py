@@ -57,17 +57,22 @@ done = function(summary, latency, requests)
 end
 """
 
-# Every request asks for different weights, so nothing the server could remember from an
-# earlier request (the result, an ETag) applies: each one is scored and rendered afresh.
+# Every request asks for random weights. The shipped catalog has only 6,480 combinations, and
+# each worker keeps a few hundred answers it gave (the page store), so a tag that is never
+# the same (an ignored parameter, as analytics tags are) makes every address new: nothing
+# the server could remember from an earlier request (the result, an ETag) applies, and each
+# one is scored and rendered afresh.
 WEIGHTS_LUA = """
 local criteria = {}
 local base = "/"
 local counter = 0
+local tag = 0
 
 init = function(args)
   base = args[1]
   for i = 2, #args do criteria[#criteria + 1] = args[i] end
   math.randomseed(os.time() + tonumber(tostring({}):sub(8), 16) % 100000)
+  tag = math.random(1, 1000000000)
 end
 
 request = function()
@@ -78,6 +83,7 @@ request = function()
     if i == 1 and w == 0 then w = 1 end  -- never all zero, which is a 400 by design
     parts[#parts + 1] = "w-" .. slug .. "=" .. w
   end
+  parts[#parts + 1] = "utm_id=" .. tag .. "-" .. counter
   return wrk.format("GET", base .. "?" .. table.concat(parts, "&"))
 end
 """
