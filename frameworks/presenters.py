@@ -57,18 +57,18 @@ def results_json(ranking: scoring.Ranking, snapshot: Snapshot) -> str:
 
     Built from pieces rather than one json.dumps of nested dicts: what depends only on a
     framework is encoded once per snapshot, and scoring shares one Contribution among the
-    frameworks that earn the same points on a criterion, so each distinct entry is encoded
-    once per ranking (keyed by id(): the ranking keeps every one alive). The text is what
-    ``json.dumps(..., separators=(",", ":"))`` would give for the same objects (a test checks
-    it); compact, because a 200-framework answer has 10,000 breakdown entries.
+    frameworks that earn the same points on a criterion (``ranking.terms``), so each distinct
+    entry is encoded once per ranking (keyed by id(): the ranking keeps every one alive). The
+    text is what ``json.dumps(..., separators=(",", ":"))`` would give for the same objects (a
+    test checks it); compact, because a 200-framework answer has 10,000 breakdown entries.
     """
     tails = _json_tails(snapshot)
-    entries: dict[int, str] = {}
+    entries = {id(term): _entry(term) for term in ranking.terms}
     items = []
     for result in ranking.results:
         head, tail = tails[result.slug]
         breakdown = result.breakdown
-        try:  # most frameworks share every entry with one listed before
+        try:
             texts = ",".join(map(entries.__getitem__, map(id, breakdown)))
         except KeyError:
             for part in breakdown:

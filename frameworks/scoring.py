@@ -17,7 +17,10 @@ The rule, in plain words:
 * Order: eligible first, then the higher exact score, then the name, then the slug.
 
 This module is pure: frozen dataclasses in, frozen dataclasses and named tuples out, no database
-access. All arithmetic is done on integers so that rankings and sensitivity checks are exact.
+access. All arithmetic is done on integers so that rankings and sensitivity checks are exact. The
+per-framework, per-criterion sums and the rounding run on numpy integer arrays (a 200 × 50
+catalog is 10,000 terms per ranking); everything else is plain Python, which costs less on a
+catalog of a few dozen frameworks.
 """
 
 from __future__ import annotations
@@ -26,8 +29,9 @@ import threading
 from collections.abc import Collection, Mapping
 from dataclasses import dataclass, field
 from datetime import date
-from itertools import islice
 from typing import NamedTuple
+
+import numpy as np
 
 WEIGHT_MIN = 0
 WEIGHT_MAX = 5
@@ -150,6 +154,9 @@ class Ranking:
     close_call: bool
     #: None when there is no eligible winner to challenge or no single change does it.
     change: WeightChange | None
+    #: Every distinct term of the explained results' breakdowns, once: results at the same
+    #: level of a criterion share one, so what is built per term is built once per ranking.
+    terms: tuple[Contribution, ...] = field(default=(), compare=False)
 
     @property
     def winner(self) -> Result | None:
@@ -181,9 +188,10 @@ class Table:
 
     Every (criterion, level) pair a framework can be at is a numbered *cell*; a framework's
     *row* holds its cell for each criterion, in the criteria's order (an unrated criterion has
-    a cell of its own). A ranking then works out what each cell is worth under the visitor's
-    weights, a few hundred numbers at most, and each framework's score and breakdown are
-    look-ups of its row's cells rather than a walk through its ratings.
+    a cell of its own). A ranking works out what each cell is worth under the visitor's
+    weights, a few hundred numbers at most, and then every framework's score, breakdown and
+    rounding are array operations over the (frameworks × criteria) matrix of rows: a 200 × 50
+    catalog is 10,000 look-ups that numpy does in C rather than Python does one by one.
 
     Rows are kept for the frameworks seen (by identity: specs are immutable), so a table kept
     with a catalog snapshot serves every ranking over that snapshot.
@@ -197,8 +205,11 @@ class Table:
         self._numbers: dict[tuple[int, str, int, bool], int] = {}
         self._rows: dict[int, tuple[FrameworkSpec, tuple[int, ...]]] = {}
         self._lock = threading.Lock()
-        for framework in frameworks:
+        self._columns = None
+        self.frameworks = tuple(frameworks)
+        for framework in self.frameworks:
             self.row(framework)
+        self._layout = self._lay_out(self.frameworks) if self.frameworks else None
 
     def row(self, framework: FrameworkSpec) -> tuple[int, ...]:
         kept = self._rows.get(id(framework))
@@ -227,6 +238,60 @@ class Table:
             self.cells.append((position, label, value, share, quote))
         return number
 
+    def layout(self, frameworks: tuple[FrameworkSpec, ...]) -> _Layout:
+        """The rows of ``frameworks`` as arrays (kept for the table's own frameworks)."""
+        if frameworks is self.frameworks and self._layout is not None:
+            return self._layout
+        return self._lay_out(frameworks)
+
+    def _lay_out(self, frameworks) -> _Layout:
+        rows = [self.row(framework) for framework in frameworks]
+        by_name = sorted(
+            range(len(frameworks)),
+            key=lambda i: (frameworks[i].name.casefold(), frameworks[i].slug),
+        )
+        name_order = [0] * len(frameworks)
+        for place, index in enumerate(by_name):
+            name_order[index] = place
+        strong = {number for number, cell in enumerate(self.cells) if cell[3] >= 0.99}
+        weak = {number for number, cell in enumerate(self.cells) if cell[3] <= 0.4}
+        return _Layout(
+            rows=rows,
+            matrix=np.array(rows, dtype=np.intp).reshape(len(frameworks), len(self.criteria)),
+            name_order=name_order,
+            strong=[tuple(filter(strong.__contains__, row)) for row in rows],
+            weak=[tuple(filter(weak.__contains__, row)) for row in rows],
+        )
+
+    def columns(self) -> _Columns:
+        """Per cell: criterion position and value as arrays, positions and quotes as lists."""
+        kept = self._columns
+        if kept is None or len(kept.position) != len(self.cells):
+            cells = self.cells[:]
+            kept = self._columns = _Columns(
+                position=np.array([c[0] for c in cells], dtype=np.intp),
+                value=np.array([c[2] for c in cells], dtype=np.int64),
+                positions=[c[0] for c in cells],
+                quotes=[c[4] for c in cells],
+            )
+        return kept
+
+
+class _Layout(NamedTuple):
+    rows: list[tuple[int, ...]]
+    matrix: np.ndarray  # frameworks × criteria: cell numbers
+    name_order: list[int]  # each framework's place in (name, slug) order
+    #: Per framework: the cells where it earns top marks, and where it loses points.
+    strong: list[tuple[int, ...]]
+    weak: list[tuple[int, ...]]
+
+
+class _Columns(NamedTuple):
+    position: np.ndarray
+    value: np.ndarray
+    positions: list[int]
+    quotes: list[str]
+
 
 def rank(
     *,
@@ -254,74 +319,79 @@ def rank(
             raise ValueError(f"Weight for {criterion.slug} must be {WEIGHT_MIN}-{WEIGHT_MAX}.")
     if table is None or table.criteria is not criteria:
         table = Table(criteria)
-    rows = [table.row(framework) for framework in frameworks]
-    cells = table.cells[:]  # every row's cells are in by now
+    layout = table.layout(frameworks)
+    columns = table.columns()  # after the layout: every row's cells are in by now
     fit_weight = use_case.fit_weight if use_case is not None else 0
     total_weight = sum(weight_of) + fit_weight
     # Every numerator is scaled by VALUE_MAX * FIT_MAX so that the arithmetic stays exact.
     denominator = total_weight * VALUE_MAX * FIT_MAX
-    earns = [weight_of[position] * FIT_MAX * value for position, _, value, _, _ in cells]
-    fit_slug = use_case.slug if use_case is not None else None
-    fit_scale = fit_weight * VALUE_MAX
-
-    scored = []
-    for framework, row in zip(frameworks, rows, strict=True):
-        numerator = sum(map(earns.__getitem__, row))
-        if fit_slug is not None:
-            fit = framework.fits.get(fit_slug)
-            if fit is not None:
-                numerator += fit_scale * fit.fit
-        unmet = ()
-        if required:
-            capabilities = framework.capabilities
-            unmet = tuple(
+    cell_weight = np.array(weight_of, dtype=np.int64)[columns.position]
+    numerators = (cell_weight * columns.value * FIT_MAX)[layout.matrix].sum(axis=1, dtype=np.int64)
+    fits = [None] * len(frameworks)
+    if use_case is not None:
+        fits = [framework.fits.get(use_case.slug) for framework in frameworks]
+        fit_values = np.array([fit.fit if fit else 0 for fit in fits], dtype=np.int64)
+        numerators += fit_weight * VALUE_MAX * fit_values
+    unmet = [()] * len(frameworks)
+    if required:
+        unmet = [
+            tuple(
                 slug
                 for slug in required
-                if not (capabilities.get(slug) and capabilities[slug].meets)
+                if not (framework.capabilities.get(slug) and framework.capabilities[slug].meets)
             )
-        score_tenths = round(100 * numerator / denominator * 10) if denominator else 0
-        scored.append((framework, numerator, score_tenths, unmet, row))
-
-    # Exact numerators share one denominator, so they order exactly as the scores do.
-    scored.sort(key=lambda item: (bool(item[3]), -item[1], item[0].name.casefold(), item[0].slug))
-    explained = len(scored) if explain is None else explain
-    explainer = (
-        _Explainer(criteria, cells, weight_of, use_case, total_weight) if explained > 0 else None
-    )
+            for framework in frameworks
+        ]
+    nums = numerators.tolist()
+    tenths = [round(100 * n / denominator * 10) for n in nums] if denominator else [0] * len(nums)
+    # Eligible first, then the higher score (exact numerators share one denominator, so they
+    # order exactly as the scores do), then the name, then the slug.
+    name_order = layout.name_order
+    order = sorted(range(len(frameworks)), key=lambda i: (bool(unmet[i]), -nums[i], name_order[i]))
+    explained = len(order) if explain is None else max(0, min(explain, len(order)))
+    explanations, terms = [], ()
+    if explained:
+        top = order[:explained]
+        explainer = _Explainer(criteria, table.cells, columns, weight_of, use_case, total_weight)
+        explanations = explainer.explain(
+            layout,
+            top,
+            np.array([tenths[i] for i in top], dtype=np.int64),
+            [fits[i] for i in top],
+            [
+                _unmet_names(frameworks[i], unmet[i], capability_names) if unmet[i] else ()
+                for i in top
+            ],
+        )
+        terms = (*explainer.terms_by_code.values(), *explainer.fit_terms.values())
     results = []
-    for position, (framework, _, score_tenths, unmet, row) in enumerate(scored, start=1):
-        breakdown, reasons = (), ()
-        if position <= explained:
-            breakdown, reasons = explainer.explain(
-                framework,
-                row,
-                score_tenths,
-                _unmet_names(framework, unmet, capability_names) if unmet else (),
-            )
+    for position, index in enumerate(order, start=1):
+        framework = frameworks[index]
+        breakdown, reasons = explanations[position - 1] if position <= explained else ((), ())
         results.append(
             Result(
                 rank=position,
                 slug=framework.slug,
                 name=framework.name,
-                score=score_tenths / 10,
-                eligible=not unmet,
-                unmet=unmet,
+                score=tenths[index] / 10,
+                eligible=not unmet[index],
+                unmet=unmet[index],
                 breakdown=breakdown,
                 reasons=reasons,
             )
         )
-    eligible = [item for item in scored if not item[3]]
+    eligible = [index for index in order if not unmet[index]]
     close_call = (
         len(eligible) >= 2
         and total_weight > 0
-        and (eligible[0][2] - eligible[1][2]) / 10 < CLOSE_MARGIN
+        and (tenths[eligible[0]] - tenths[eligible[1]]) / 10 < CLOSE_MARGIN
     )
     change = None
     if len(eligible) >= 2 and total_weight > 0:
         change = smallest_change(
             criteria=criteria,
-            frameworks=tuple(item[0] for item in eligible),
-            numerators=tuple(item[1] for item in eligible),
+            frameworks=tuple(frameworks[index] for index in eligible),
+            numerators=tuple(nums[index] for index in eligible),
             weights=weights,
             fit_weight=fit_weight,
         )
@@ -333,6 +403,7 @@ def rank(
         total_weight=total_weight,
         close_call=close_call,
         change=change,
+        terms=terms,
     )
 
 
@@ -348,26 +419,27 @@ def _unmet_names(framework, unmet, capability_names) -> tuple[str, ...]:
     return tuple(names)
 
 
-class _Contributions(dict):
-    """Cell number -> its Contribution in one ranking, made on first use (``map`` reads it at
-    C speed). ``extra``: tenths added by rounding (0 or 1)."""
+class _Terms(dict):
+    """Breakdown term code -> its Contribution in one ranking, made on first use (``map``
+    reads it at C speed). A code is ``2 * cell + extra``, ``extra`` the tenth added by
+    rounding (0 or 1); one immutable Contribution serves every framework at that level."""
 
-    def __init__(self, explainer, extra):
+    def __init__(self, explainer):
         super().__init__()
         self.explainer = explainer
-        self.extra = extra
 
-    def __missing__(self, cell):
+    def __missing__(self, code):
         explainer = self.explainer
+        cell, extra = divmod(code, 2)
         position, label, _, share, _ = explainer.cells[cell]
         criterion = explainer.criteria[position]
-        contribution = self[cell] = Contribution(
+        contribution = self[code] = Contribution(
             criterion.slug,
             criterion.name,
             explainer.weight_of[position],
             label,
             share,
-            (explainer.floors[cell] + self.extra) / 10,
+            (explainer.floors[cell] + extra) / 10,
             explainer.max_points[position],
         )
         return contribution
@@ -383,79 +455,94 @@ class _Explainer:
     equals). The arithmetic is on integers, so the rounding is exact.
     """
 
-    def __init__(self, criteria, cells, weight_of, use_case, total_weight):
-        self.use_case = use_case
-        self.total_weight = total_weight
+    def __init__(self, criteria, cells, columns, weight_of, use_case, total_weight):
+        self.criteria, self.cells, self.columns = criteria, cells, columns
+        self.weight_of, self.use_case, self.total_weight = weight_of, use_case, total_weight
         self.fit_weight = use_case.fit_weight if use_case is not None else 0
-        terms = self.terms = len(criteria) + (use_case is not None)
         self.max_points = [
             round(100 * weight / total_weight, 1) if total_weight else 0.0 for weight in weight_of
         ]
-        # Per cell: its floor in tenths, and a sort key for its remainder that puts earlier
-        # terms first among equal remainders (a cell's position is unique within a row).
-        self.floors, self.keys = [], []
-        for position, _, value, _, _ in cells:
-            if total_weight:
-                floor, remainder = divmod(10 * weight_of[position] * value, total_weight)
-            else:
-                floor = remainder = 0
-            self.floors.append(floor)
-            self.keys.append(remainder * terms + terms - 1 - position)
-
-        self.criteria, self.cells, self.weight_of = criteria, cells, weight_of
-        self.positions = [cell[0] for cell in cells]
-        # One immutable Contribution per cell serves every framework at that level.
-        self.plain = _Contributions(self, 0)
-        self.rounded_up = _Contributions(self, 1)
+        terms = self.terms = len(criteria) + (use_case is not None)
+        tenths = 10 * np.array(weight_of, dtype=np.int64)[columns.position] * columns.value
+        if total_weight:
+            floors, remainders = np.divmod(tenths, total_weight)
+        else:
+            floors = remainders = np.zeros_like(tenths)
+        self.floor_array = floors
+        self.floors = floors.tolist()
+        # A sort key for each cell's remainder that puts earlier terms first among equal
+        # remainders (a cell's position is unique within a row, so keys in a row differ).
+        self.keys = remainders * terms + (terms - 1 - columns.position)
+        self.terms_by_code = _Terms(self)
         self.fit_terms: dict[tuple[str, int], Contribution] = {}
         if use_case is not None:
             self.fit_name = f"Fit: {use_case.name}"
             self.fit_max = round(100 * self.fit_weight / total_weight, 1) if total_weight else 0.0
-        # Reasons name the weighted criteria, heaviest first, then by name; a cell earns a
-        # framework "top marks" or "loses points" by its share.
+        # Reasons name the weighted criteria, heaviest first, then by name: each cell's place
+        # in that order (past the end for an unweighted criterion).
         order = sorted(
             (position for position, weight in enumerate(weight_of) if weight > 0),
             key=lambda position: (-weight_of[position], criteria[position].name),
         )
-        self.order = order
-        # Cells that earn "top marks" or "loses points" (named only if weighted: `order`).
-        self.quotes = [cell[4] for cell in cells]
-        self.strong = {cell for cell, (_, _, _, share, _) in enumerate(cells) if share >= 0.99}
-        self.weak = {cell for cell, (_, _, _, share, _) in enumerate(cells) if share <= 0.4}
+        self.weighted = len(order)
+        places = [len(criteria)] * len(criteria)
+        for place, position in enumerate(order):
+            places[position] = place
+        self.place = [places[position] for position in columns.positions]
 
-    def explain(self, framework, row, score_tenths, unmet_names):
-        """(breakdown, reasons) of one framework."""
-        breakdown = list(map(self.plain.__getitem__, row))
-        use_case, total_weight, terms = self.use_case, self.total_weight, self.terms
-        floors = sum(map(self.floors.__getitem__, row))
-        fit = fit_key = None
-        if use_case is not None:
-            fit = framework.fits.get(use_case.slug)
-            fit_floor = fit_remainder = 0
-            if fit is not None and total_weight:
-                # 100 * fit_weight * (fit / FIT_MAX) points; FIT_MAX divides VALUE_MAX.
-                fit_floor, fit_remainder = divmod(
-                    10 * self.fit_weight * fit.fit * (VALUE_MAX // FIT_MAX), total_weight
-                )
-            floors += fit_floor
-            fit_key = fit_remainder * terms  # the last term: position terms - 1
-        missing = score_tenths - floors if total_weight else 0
-        fit_tenths = fit_floor if use_case is not None else 0
-        if missing > 0:
-            # The `missing` terms with the largest keys get one more tenth (keys are distinct
-            # within a row). The row's cells, largest key first:
-            top = sorted(row, key=self.keys.__getitem__, reverse=True)
-            if fit_key is not None and (
-                missing > len(top) or fit_key > self.keys[top[missing - 1]]
-            ):
-                fit_tenths += 1  # the fit term's key is among the largest
-                missing -= 1
-            positions, rounded_up = self.positions, self.rounded_up
-            for cell in top[:missing]:
-                breakdown[positions[cell]] = rounded_up[cell]
-        if use_case is not None:
-            breakdown.append(self._fit_term(fit, fit_tenths))
-        return tuple(breakdown), self._reasons(framework, row, fit, unmet_names)
+    def explain(self, layout, indices, score_tenths, fits, unmet_names):
+        """(breakdown, reasons) of the frameworks at ``indices`` of ``layout``."""
+        matrix = layout.matrix[indices]
+        count, width = matrix.shape
+        keys = self.keys[matrix]
+        floor_sums = self.floor_array[matrix].sum(axis=1, dtype=np.int64)
+        fit_floors = [0] * count
+        if self.use_case is not None:
+            # 100 * fit_weight * (fit / FIT_MAX) points; FIT_MAX divides VALUE_MAX.
+            fit_tenths = (
+                10
+                * self.fit_weight
+                * (VALUE_MAX // FIT_MAX)
+                * np.array([fit.fit if fit else 0 for fit in fits], dtype=np.int64)
+            )
+            if self.total_weight:
+                fit_floor, fit_remainder = np.divmod(fit_tenths, self.total_weight)
+            else:
+                fit_floor = fit_remainder = np.zeros_like(fit_tenths)
+            floor_sums += fit_floor
+            fit_floors = fit_floor.tolist()
+            # The fit term comes last: position terms - 1.
+            keys = np.column_stack([keys, fit_remainder * self.terms])
+        missing = score_tenths - floor_sums if self.total_weight else np.zeros(count, np.int64)
+        # The `missing` terms of a row with the largest keys get one more tenth: those whose
+        # key is at least the row's `missing`-th largest (keys within a row differ).
+        rounded_up = np.zeros(keys.shape, dtype=bool)
+        if self.terms:
+            largest = np.maximum(self.terms - missing, 0)  # missing <= terms
+            threshold = np.sort(keys, axis=1)[np.arange(count), np.minimum(largest, self.terms - 1)]
+            rounded_up = (keys >= threshold[:, None]) & (missing > 0)[:, None]
+        codes = (2 * matrix + rounded_up[:, :width]).tolist()
+        fit_up = rounded_up[:, width].tolist() if self.use_case is not None else None
+
+        term = self.terms_by_code.__getitem__
+        explanations = []
+        for i, index in enumerate(indices):
+            breakdown = tuple(map(term, codes[i]))
+            if fit_up is not None:
+                breakdown += (self._fit_term(fits[i], fit_floors[i] + fit_up[i]),)
+            reasons = self._reasons(
+                layout.strong[index], layout.weak[index], fits[i], unmet_names[i]
+            )
+            explanations.append((breakdown, reasons))
+        return explanations
+
+    def _first(self, cells, limit) -> list[int]:
+        """The first ``limit`` of ``cells`` in the reasons' order (unweighted ones never)."""
+        place = self.place.__getitem__
+        first = sorted(cells, key=place)[:limit]
+        if first and place(first[-1]) >= self.weighted:
+            first = [cell for cell in first if place(cell) < self.weighted]
+        return first
 
     def _fit_term(self, fit, tenths) -> Contribution:
         label = f"{fit.fit}/{FIT_MAX}" if fit else "Not rated"
@@ -472,17 +559,13 @@ class _Explainer:
             )
         return contribution
 
-    def _reasons(self, framework, row, fit, unmet_names) -> tuple[str, ...]:
+    def _reasons(self, strong, weak, fit, unmet_names) -> tuple[str, ...]:
         """Short sentences: where the framework earns top marks, where it loses, its fit."""
         reasons = []
-        # The framework's cells of the weighted criteria, heaviest first; the first few strong
-        # and weak ones are all a reason names (the scan stops there, in C).
-        in_order = list(map(row.__getitem__, self.order))
-        quote = self.quotes.__getitem__
-        strong = list(islice(filter(self.strong.__contains__, in_order), 3))
+        quote = self.columns.quotes.__getitem__
+        strong, weak = self._first(strong, 3), self._first(weak, 2)
         if strong:
             reasons.append(f"Top marks on {', '.join(map(quote, strong))}.")
-        weak = list(islice(filter(self.weak.__contains__, in_order), 2))
         if weak:
             reasons.append(f"Loses points on {', '.join(map(quote, weak))}.")
         use_case = self.use_case
