@@ -58,23 +58,19 @@ def results_json(ranking: scoring.Ranking, snapshot: Snapshot) -> str:
     Built from pieces rather than one json.dumps of nested dicts: what depends only on a
     framework is encoded once per snapshot, and scoring shares one Contribution among the
     frameworks that earn the same points on a criterion (``ranking.terms``), so each distinct
-    entry is encoded once per ranking (keyed by id(): the ranking keeps every one alive). The
-    text is what ``json.dumps(..., separators=(",", ":"))`` would give for the same objects (a
-    test checks it); compact, because a 200-framework answer has 10,000 breakdown entries.
+    entry is encoded once per ranking and each result joins its entries by code. The text is
+    what ``json.dumps(..., separators=(",", ":"))`` would give for the same objects (a test
+    checks it); compact, because a 200-framework answer has 10,000 breakdown entries.
     """
     tails = _json_tails(snapshot)
-    entries = {id(term): _entry(term) for term in ranking.terms}
+    entries = {code: _entry(term) for code, term in ranking.terms.items()}
     items = []
     for result in ranking.results:
         head, tail = tails[result.slug]
-        breakdown = result.breakdown
-        try:
-            texts = ",".join(map(entries.__getitem__, map(id, breakdown)))
-        except KeyError:
-            for part in breakdown:
-                if id(part) not in entries:
-                    entries[id(part)] = _entry(part)
-            texts = ",".join(map(entries.__getitem__, map(id, breakdown)))
+        if len(result.codes) == len(result.breakdown):
+            texts = ",".join(map(entries.__getitem__, result.codes))
+        else:  # a result made without codes
+            texts = ",".join(map(_entry, result.breakdown))
         items.append(
             f'{{"rank":{result.rank},{head},"score":{result.score!r},'
             f'"eligible":{"true" if result.eligible else "false"},'

@@ -120,7 +120,11 @@ class Contribution(NamedTuple):
 
 
 class Result(NamedTuple):
-    """A framework's place in a ranking; ``breakdown`` and ``reasons`` may be left empty."""
+    """A framework's place in a ranking; ``breakdown`` and ``reasons`` may be left empty.
+
+    ``codes``: the breakdown's terms as keys of ``Ranking.terms``, for whatever writes each
+    distinct term once and then only refers to it (the API's JSON).
+    """
 
     rank: int
     slug: str
@@ -130,6 +134,7 @@ class Result(NamedTuple):
     unmet: tuple[str, ...]
     breakdown: tuple[Contribution, ...]
     reasons: tuple[str, ...]
+    codes: tuple[int, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -154,9 +159,10 @@ class Ranking:
     close_call: bool
     #: None when there is no eligible winner to challenge or no single change does it.
     change: WeightChange | None
-    #: Every distinct term of the explained results' breakdowns, once: results at the same
-    #: level of a criterion share one, so what is built per term is built once per ranking.
-    terms: tuple[Contribution, ...] = field(default=(), compare=False)
+    #: Every distinct term of the explained results' breakdowns, once, by code (see Result):
+    #: results at the same level of a criterion share one, so what is built per term is built
+    #: once per ranking.
+    terms: Mapping[int, Contribution] = field(default_factory=dict, compare=False)
 
     @property
     def winner(self) -> Result | None:
@@ -349,7 +355,7 @@ def rank(
     name_order = layout.name_order
     order = sorted(range(len(frameworks)), key=lambda i: (bool(unmet[i]), -nums[i], name_order[i]))
     explained = len(order) if explain is None else max(0, min(explain, len(order)))
-    explanations, terms = [], ()
+    explanations, terms = [], {}
     if explained:
         top = order[:explained]
         explainer = _Explainer(criteria, table.cells, columns, weight_of, use_case, total_weight)
@@ -363,11 +369,11 @@ def rank(
                 for i in top
             ],
         )
-        terms = (*explainer.terms_by_code.values(), *explainer.fit_terms.values())
+        terms = dict(explainer.terms_by_code)
     results = []
     for position, index in enumerate(order, start=1):
         framework = frameworks[index]
-        breakdown, reasons = explanations[position - 1] if position <= explained else ((), ())
+        breakdown, reasons, codes = explanations[position - 1] if position <= explained else _NONE
         results.append(
             Result(
                 rank=position,
@@ -378,6 +384,7 @@ def rank(
                 unmet=unmet[index],
                 breakdown=breakdown,
                 reasons=reasons,
+                codes=codes,
             )
         )
     eligible = [index for index in order if not unmet[index]]
@@ -407,6 +414,9 @@ def rank(
     )
 
 
+_NONE = ((), (), ())  # an unexplained result's breakdown, reasons and codes
+
+
 def _unmet_names(framework, unmet, capability_names) -> tuple[str, ...]:
     names = []
     for slug in unmet:
@@ -422,7 +432,8 @@ def _unmet_names(framework, unmet, capability_names) -> tuple[str, ...]:
 class _Terms(dict):
     """Breakdown term code -> its Contribution in one ranking, made on first use (``map``
     reads it at C speed). A code is ``2 * cell + extra``, ``extra`` the tenth added by
-    rounding (0 or 1); one immutable Contribution serves every framework at that level."""
+    rounding (0 or 1); one immutable Contribution serves every framework at that level. The
+    fit term's codes are negative (``_Explainer._fit_code``)."""
 
     def __init__(self, explainer):
         super().__init__()
@@ -474,7 +485,6 @@ class _Explainer:
         # remainders (a cell's position is unique within a row, so keys in a row differ).
         self.keys = remainders * terms + (terms - 1 - columns.position)
         self.terms_by_code = _Terms(self)
-        self.fit_terms: dict[tuple[str, int], Contribution] = {}
         if use_case is not None:
             self.fit_name = f"Fit: {use_case.name}"
             self.fit_max = round(100 * self.fit_weight / total_weight, 1) if total_weight else 0.0
@@ -527,13 +537,13 @@ class _Explainer:
         term = self.terms_by_code.__getitem__
         explanations = []
         for i, index in enumerate(indices):
-            breakdown = tuple(map(term, codes[i]))
+            row_codes = codes[i]
             if fit_up is not None:
-                breakdown += (self._fit_term(fits[i], fit_floors[i] + fit_up[i]),)
+                row_codes.append(self._fit_code(fits[i], fit_floors[i], fit_up[i]))
             reasons = self._reasons(
                 layout.strong[index], layout.weak[index], fits[i], unmet_names[i]
             )
-            explanations.append((breakdown, reasons))
+            explanations.append((tuple(map(term, row_codes)), reasons, tuple(row_codes)))
         return explanations
 
     def _first(self, cells, limit) -> list[int]:
@@ -544,20 +554,21 @@ class _Explainer:
             first = [cell for cell in first if place(cell) < self.weighted]
         return first
 
-    def _fit_term(self, fit, tenths) -> Contribution:
-        label = f"{fit.fit}/{FIT_MAX}" if fit else "Not rated"
-        contribution = self.fit_terms.get((label, tenths))
-        if contribution is None:
-            contribution = self.fit_terms[label, tenths] = Contribution(
+    def _fit_code(self, fit, floor, rounded_up) -> int:
+        """The fit term's code: negative, one per fit value (or none) and rounding."""
+        code = -1 - (2 * (fit.fit if fit else FIT_MAX + 1) + rounded_up)
+        if code not in self.terms_by_code:
+            label = f"{fit.fit}/{FIT_MAX}" if fit else "Not rated"
+            self.terms_by_code[code] = Contribution(
                 key=FIT_TERM,
                 name=self.fit_name,
                 weight=self.fit_weight,
                 label=label,
                 share=fit.fit / FIT_MAX if fit else 0.0,
-                points=tenths / 10,
+                points=(floor + rounded_up) / 10,
                 max_points=self.fit_max,
             )
-        return contribution
+        return code
 
     def _reasons(self, strong, weak, fit, unmet_names) -> tuple[str, ...]:
         """Short sentences: where the framework earns top marks, where it loses, its fit."""

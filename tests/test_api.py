@@ -1,5 +1,6 @@
 """/api/compare/: the JSON contract from the brief, and 400s with errors by field."""
 
+import dataclasses
 import json
 
 import pytest
@@ -44,6 +45,39 @@ def test_text_is_what_json_dumps_gives(client, shipped_catalog):
     data = json.loads(body)
     assert any(item["unmet"] for item in data) and all(item["reasons"] for item in data)
     assert json.dumps(data, separators=(",", ":")) == body
+
+
+def test_breakdown_entries_are_the_rankings_own(shipped_catalog):
+    """Each result's entries are written once per ranking and joined by code; they must be the
+    result's own breakdown terms, in order, also for a result that carries no codes."""
+    from frameworks import presenters
+    from frameworks.catalog import current_snapshot
+    from frameworks.forms import CompareForm
+
+    snapshot = current_snapshot()
+    form = CompareForm({"use_case": "real-time", "w-performance": "1"}, snapshot=snapshot)
+    assert form.is_valid(), form.errors
+    ranking = form.ranking()
+
+    def expected(result):
+        return [
+            {
+                "criterion": part.key,
+                "name": part.name,
+                "weight": part.weight,
+                "level": part.label,
+                "points": part.points,
+                "max_points": part.max_points,
+            }
+            for part in result.breakdown
+        ]
+
+    data = json.loads(presenters.results_json(ranking, snapshot))
+    assert [item["breakdown"] for item in data] == [expected(r) for r in ranking.results]
+    stripped = dataclasses.replace(
+        ranking, results=tuple(r._replace(codes=()) for r in ranking.results)
+    )
+    assert json.loads(presenters.results_json(stripped, snapshot)) == data
 
 
 def test_breakdown_has_one_entry_per_criterion_and_fit(client, shipped_catalog):
