@@ -195,9 +195,10 @@ class Table:
     Every (criterion, level) pair a framework can be at is a numbered *cell*; a framework's
     *row* holds its cell for each criterion, in the criteria's order (an unrated criterion has
     a cell of its own). A ranking works out what each cell is worth under the visitor's
-    weights, a few hundred numbers at most, and then every framework's score, breakdown and
-    rounding are array operations over the (frameworks × criteria) matrix of rows: a 200 × 50
-    catalog is 10,000 look-ups that numpy does in C rather than Python does one by one.
+    weights, a few hundred numbers at most; every framework's score, and the floors and
+    rounding of its breakdown, are then array operations over the (frameworks × criteria)
+    matrix of rows: a 200 × 50 catalog is 10,000 look-ups that numpy does in C rather than
+    Python one by one.
 
     Rows are kept for the frameworks seen (by identity: specs are immutable), so a table kept
     with a catalog snapshot serves every ranking over that snapshot.
@@ -262,7 +263,6 @@ class Table:
         strong = {number for number, cell in enumerate(self.cells) if cell[3] >= 0.99}
         weak = {number for number, cell in enumerate(self.cells) if cell[3] <= 0.4}
         return _Layout(
-            rows=rows,
             matrix=np.array(rows, dtype=np.intp).reshape(len(frameworks), len(self.criteria)),
             name_order=name_order,
             strong=[tuple(filter(strong.__contains__, row)) for row in rows],
@@ -284,7 +284,6 @@ class Table:
 
 
 class _Layout(NamedTuple):
-    rows: list[tuple[int, ...]]
     matrix: np.ndarray  # frameworks × criteria: cell numbers
     name_order: list[int]  # each framework's place in (name, slug) order
     #: Per framework: the cells where it earns top marks, and where it loses points.
