@@ -65,11 +65,12 @@ def results_json(ranking: scoring.Ranking, snapshot: Snapshot) -> str:
     tails = _json_tails(snapshot)
     entries = {code: _entry(term) for code, term in ranking.terms.items()}
     items = []
-    for result in ranking.results:
+    codes = ranking.codes if len(ranking.codes) == len(ranking.results) else None
+    for position, result in enumerate(ranking.results):
         head, tail = tails[result.slug]
-        if len(result.codes) == len(result.breakdown):
-            texts = ",".join(map(entries.__getitem__, result.codes))
-        else:  # a result made without codes
+        if codes is not None and len(codes[position]) == len(result.breakdown):
+            texts = ",".join(map(entries.__getitem__, codes[position]))
+        else:  # a ranking made without codes
             texts = ",".join(map(_entry, result.breakdown))
         items.append(
             f'{{"rank":{result.rank},{head},"score":{result.score!r},'

@@ -26,7 +26,7 @@ catalog of a few dozen frameworks.
 from __future__ import annotations
 
 import threading
-from collections.abc import Collection, Mapping
+from collections.abc import Collection, Hashable, Mapping
 from dataclasses import dataclass, field
 from datetime import date
 from typing import NamedTuple
@@ -120,11 +120,7 @@ class Contribution(NamedTuple):
 
 
 class Result(NamedTuple):
-    """A framework's place in a ranking; ``breakdown`` and ``reasons`` may be left empty.
-
-    ``codes``: the breakdown's terms as keys of ``Ranking.terms``, for whatever writes each
-    distinct term once and then only refers to it (the API's JSON).
-    """
+    """A framework's place in a ranking; ``breakdown`` and ``reasons`` may be left empty."""
 
     rank: int
     slug: str
@@ -134,7 +130,6 @@ class Result(NamedTuple):
     unmet: tuple[str, ...]
     breakdown: tuple[Contribution, ...]
     reasons: tuple[str, ...]
-    codes: tuple[int, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -159,10 +154,13 @@ class Ranking:
     close_call: bool
     #: None when there is no eligible winner to challenge or no single change does it.
     change: WeightChange | None
-    #: Every distinct term of the explained results' breakdowns, once, by code (see Result):
-    #: results at the same level of a criterion share one, so what is built per term is built
-    #: once per ranking.
-    terms: Mapping[int, Contribution] = field(default_factory=dict, compare=False)
+    #: Every distinct term of the explained results' breakdowns, once, by code: results at the
+    #: same level of a criterion share one, so whatever writes each distinct term once and
+    #: then only refers to it (the API's JSON) builds it once per ranking. ``codes``: each
+    #: result's breakdown as keys of ``terms``, in the results' order (empty if unexplained).
+    #: Codes depend on how the table numbered its cells, so rankings compare without them.
+    terms: Mapping[Hashable, Contribution] = field(default_factory=dict, compare=False)
+    codes: tuple[tuple[Hashable, ...], ...] = field(default=(), compare=False)
 
     @property
     def winner(self) -> Result | None:
@@ -369,10 +367,13 @@ def rank(
             ],
         )
         terms = dict(explainer.terms_by_code)
-    results = []
+    results, codes = [], []
     for position, index in enumerate(order, start=1):
         framework = frameworks[index]
-        breakdown, reasons, codes = explanations[position - 1] if position <= explained else _NONE
+        breakdown, reasons, result_codes = (
+            explanations[position - 1] if position <= explained else _NONE
+        )
+        codes.append(result_codes)
         results.append(
             Result(
                 rank=position,
@@ -383,7 +384,6 @@ def rank(
                 unmet=unmet[index],
                 breakdown=breakdown,
                 reasons=reasons,
-                codes=codes,
             )
         )
     eligible = [index for index in order if not unmet[index]]
@@ -410,6 +410,7 @@ def rank(
         close_call=close_call,
         change=change,
         terms=terms,
+        codes=tuple(codes),
     )
 
 
@@ -432,7 +433,7 @@ class _Terms(dict):
     """Breakdown term code -> its Contribution in one ranking, made on first use (``map``
     reads it at C speed). A code is ``2 * cell + extra``, ``extra`` the tenth added by
     rounding (0 or 1); one immutable Contribution serves every framework at that level. The
-    fit term's codes are negative (``_Explainer._fit_code``)."""
+    fit term's codes are tuples (``_Explainer._fit_code``)."""
 
     def __init__(self, explainer):
         super().__init__()
@@ -500,7 +501,7 @@ class _Explainer:
         self.place = [places[position] for position in columns.positions]
 
     def explain(self, layout, indices, score_tenths, fits, unmet_names):
-        """(breakdown, reasons) of the frameworks at ``indices`` of ``layout``."""
+        """(breakdown, reasons, codes) of the frameworks at ``indices`` of ``layout``."""
         matrix = layout.matrix[indices]
         count, width = matrix.shape
         keys = self.keys[matrix]
@@ -553,9 +554,9 @@ class _Explainer:
             first = [cell for cell in first if place(cell) < self.weighted]
         return first
 
-    def _fit_code(self, fit, floor, rounded_up) -> int:
-        """The fit term's code: negative, one per fit value (or none) and rounding."""
-        code = -1 - (2 * (fit.fit if fit else FIT_MAX + 1) + rounded_up)
+    def _fit_code(self, fit, floor, rounded_up) -> tuple:
+        """The fit term's code: one per fit value (or none) and rounding."""
+        code = (FIT_TERM, fit.fit if fit else None, rounded_up)
         if code not in self.terms_by_code:
             label = f"{fit.fit}/{FIT_MAX}" if fit else "Not rated"
             self.terms_by_code[code] = Contribution(
