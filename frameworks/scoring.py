@@ -506,7 +506,6 @@ class _Explainer:
         count, width = matrix.shape
         keys = self.keys[matrix]
         floor_sums = self.floor_array[matrix].sum(axis=1, dtype=np.int64)
-        fit_floors = [0] * count
         if self.use_case is not None:
             # 100 * fit_weight * (fit / FIT_MAX) points; FIT_MAX divides VALUE_MAX.
             fit_tenths = (
