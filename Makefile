@@ -12,19 +12,38 @@ LIGHTHOUSE_VERSION := 13.5.0
 
 .PHONY: run test install install-dev browser test-sqlite test-postgres lint bench audit screenshots clean
 
-install:
+MANAGE := DJANGO_DEBUG=1 $(RUN) --no-dev python manage.py
+
+.PHONY: python editor password
+
+# Say what to install rather than fail on a missing command.
+python:
+	@command -v python$(PYTHON_VERSION) >/dev/null || { \
+	  echo "This project needs Python $(PYTHON_VERSION) as python$(PYTHON_VERSION) on the PATH."; \
+	  echo "Install it (Debian/Ubuntu: apt-get install python$(PYTHON_VERSION) python$(PYTHON_VERSION)-venv;"; \
+	  echo "macOS: brew install python@$(PYTHON_VERSION); or pyenv install $(PYTHON_VERSION)) and run make again."; \
+	  exit 1; }
 	@python$(PYTHON_VERSION) -m uv --version >/dev/null 2>&1 || python$(PYTHON_VERSION) -m pip install --quiet uv
+
+install: python
 	$(UV) sync --frozen --no-dev
 
-install-dev:
-	@python$(PYTHON_VERSION) -m uv --version >/dev/null 2>&1 || python$(PYTHON_VERSION) -m pip install --quiet uv
+install-dev: python
 	$(UV) sync --frozen
 
 run: install
-	DJANGO_DEBUG=1 $(RUN) --no-dev python manage.py migrate --noinput
-	DJANGO_DEBUG=1 $(RUN) --no-dev python manage.py loadcatalog
-	DJANGO_DEBUG=1 $(RUN) --no-dev python manage.py ensure_admin
-	DJANGO_DEBUG=1 $(RUN) --no-dev python manage.py runserver 127.0.0.1:$(PORT)
+	@$(MANAGE) migrate --noinput --verbosity 0
+	@$(MANAGE) loadcatalog
+	@$(MANAGE) ensure_admin --site-url http://127.0.0.1:$(PORT)
+	@$(MANAGE) runserver 127.0.0.1:$(PORT)
+
+# `make editor NAME=alice`: a staff account in the Editors group, with a generated password.
+editor: install
+	@$(MANAGE) addeditor "$(NAME)"
+
+# `make password NAME=admin`: set a new password for an existing account.
+password: install
+	@$(MANAGE) changepassword "$(NAME)"
 
 # Debian's Chromium for the end-to-end tests, and axe-core from npm for accessibility checks.
 browser:
