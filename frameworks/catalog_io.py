@@ -196,6 +196,7 @@ def import_catalog(data: dict, *, overwrite: bool = False) -> ImportReport:
                 {
                     "level": level,
                     "note": rating.get("note", ""),
+                    "internal_note": rating.get("internal_note", ""),
                     "source_url": rating.get("source_url", ""),
                     "reviewed_on": _date(rating.get("reviewed_on")) or datetime.date.today(),
                 },
@@ -211,6 +212,7 @@ def import_catalog(data: dict, *, overwrite: bool = False) -> ImportReport:
                     "support": support["support"],
                     "extension": support.get("extension") or "",
                     "detail": support.get("detail") or "",
+                    "internal_note": support.get("internal_note") or "",
                     "source_url": support.get("source_url") or "",
                 },
                 overwrite=overwrite,
@@ -221,7 +223,11 @@ def import_catalog(data: dict, *, overwrite: bool = False) -> ImportReport:
             _upsert(
                 models.UseCaseFit,
                 {"framework": framework, "use_case": _known(use_cases, slug, "use case")},
-                {"fit": fit["fit"], "note": fit.get("note", "")},
+                {
+                    "fit": fit["fit"],
+                    "note": fit.get("note", ""),
+                    "internal_note": fit.get("internal_note", ""),
+                },
                 overwrite=overwrite,
                 report=report,
                 kind="use-case fits",
@@ -325,6 +331,7 @@ def export_catalog() -> dict:
             r.criterion.slug: {
                 "level": r.level.label,
                 "note": r.note,
+                "internal_note": r.internal_note,
                 "source_url": r.source_url,
                 "reviewed_on": r.reviewed_on.isoformat() if r.reviewed_on else None,
             }
@@ -335,12 +342,13 @@ def export_catalog() -> dict:
                 "support": s.support,
                 "extension": s.extension,
                 "detail": s.detail,
+                "internal_note": s.internal_note,
                 "source_url": s.source_url,
             }
             for s in sorted(framework.capabilities.all(), key=lambda s: s.capability.slug)
         }
         entry["use_case_fits"] = {
-            f.use_case.slug: {"fit": f.fit, "note": f.note}
+            f.use_case.slug: {"fit": f.fit, "note": f.note, "internal_note": f.internal_note}
             for f in sorted(framework.fits.all(), key=lambda f: f.use_case.slug)
         }
         points = sorted(framework.procons.all(), key=lambda p: (p.position, p.id))

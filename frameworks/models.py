@@ -25,6 +25,15 @@ def weight_field(default=3, **kwargs):
     )
 
 
+def internal_note_field():
+    # Editors' working remarks (doubts, why a level was kept) live apart from the public note:
+    # the catalog snapshot never loads this field, so no public page or API answer can show it.
+    return models.TextField(
+        blank=True,
+        help_text="Editors' working remarks, shown only in the admin; never shown to visitors.",
+    )
+
+
 class FrameworkQuerySet(models.QuerySet):
     def published(self):
         return self.filter(is_published=True)
@@ -230,7 +239,11 @@ class Rating(models.Model):
         related_name="ratings",
         help_text="A level of this criterion's scale.",
     )
-    note = models.TextField(blank=True, help_text="Why this level; say what has changed.")
+    note = models.TextField(
+        blank=True,
+        help_text="Shown to visitors: what this level means for this framework and the evidence.",
+    )
+    internal_note = internal_note_field()
     source_url = models.URLField("source", blank=True)
     reviewed_on = models.DateField(default=timezone.localdate)
 
@@ -272,6 +285,7 @@ class FrameworkCapability(models.Model):
         max_length=120, blank=True, help_text="The extension's name when support is via one."
     )
     detail = models.CharField(max_length=300, blank=True)
+    internal_note = internal_note_field()
     source_url = models.URLField("source", blank=True)
 
     history = HistoricalRecords()
@@ -336,6 +350,7 @@ class UseCaseFit(models.Model):
         validators=[MaxValueValidator(FIT_MAX)], help_text="0 (poor) to 5 (excellent)."
     )
     note = models.CharField(max_length=300, blank=True)
+    internal_note = internal_note_field()
 
     history = HistoricalRecords()
 
