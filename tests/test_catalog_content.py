@@ -7,7 +7,9 @@ import re
 import pytest
 from django.urls import URLPattern, get_resolver, reverse
 
+from frameworks import catalog
 from frameworks.catalog_io import export_catalog, import_catalog
+from frameworks.forms import CompareForm
 from frameworks.models import FrameworkCapability, Rating, UseCaseFit
 
 # Wording about how the catalog is made, which means nothing to a visitor choosing a framework.
@@ -150,6 +152,15 @@ def test_article_table_is_readable_cell_by_cell(shipped_data):
     )
     # The two cells the evidence moved on (Django's async, FastAPI's community) say so.
     assert sorted(moved_on) == [("django", "async-support"), ("fastapi", "community-ecosystem")]
+
+
+@pytest.mark.parametrize("use_case", ["real-time", "full-control"])
+def test_fastapi_outranks_the_toolkit_it_is_built_on(shipped_catalog, use_case):
+    """Starlette's downloads come from FastAPI's installs, so they cannot lift it above FastAPI."""
+    form = CompareForm({"use_case": use_case}, snapshot=catalog.current_snapshot())
+    assert form.is_valid(), form.errors
+    order = [result.slug for result in form.ranking().results]
+    assert order.index("fastapi") < order.index("starlette"), order
 
 
 def test_the_shipped_internal_notes_load_and_export(shipped_catalog):
