@@ -217,6 +217,8 @@ def validate(data, *, known=None) -> list[str]:
 
     criteria = _criteria(check, data.get("criteria", []), known)
     capabilities = set(known.get("capabilities", ()))
+    if not isinstance(data.get("capabilities", []), list):
+        capabilities = None  # references to them cannot be checked; the section is reported
     good = []
     for index, entry in check.items("capabilities", data.get("capabilities", [])):
         if check.entry(f"capabilities[{index}]", entry, models.Capability, CAPABILITY):
@@ -226,6 +228,8 @@ def validate(data, *, known=None) -> list[str]:
     check.unique("capabilities", good, "name", "name")
 
     use_cases = set(known.get("use_cases", ()))
+    if not isinstance(data.get("use_cases", []), list):
+        use_cases = None
     good = []
     for index, entry in check.items("use_cases", data.get("use_cases", [])):
         path = f"use_cases[{index}]"
@@ -235,7 +239,7 @@ def validate(data, *, known=None) -> list[str]:
         presets = entry.get("presets", {}) if isinstance(entry, dict) else {}
         if check.object(f"{path}.presets", presets):
             for slug, weight in presets.items():
-                if slug not in criteria:
+                if criteria is not None and slug not in criteria:
                     check.error(f"{path}.presets.{slug}", f'unknown criterion "{slug}"')
                 message = _field_error(models.UseCasePreset, "weight", weight)
                 if message:
@@ -256,8 +260,11 @@ def validate(data, *, known=None) -> list[str]:
     return check.errors
 
 
-def _criteria(check, entries, known) -> dict[str, set[str]]:
-    """Check the criteria; return the level labels of every criterion a rating may name."""
+def _criteria(check, entries, known) -> dict[str, set[str]] | None:
+    """Check the criteria; return the level labels of every criterion a rating may name, or
+    None when the section is unreadable and references to it cannot be checked."""
+    if not check.list("criteria", entries):
+        return None
     levels = {slug: set(labels) for slug, labels in known.get("criteria", {}).items()}
     good = []
     for index, entry in check.items("criteria", entries):
@@ -283,10 +290,11 @@ def _framework_parts(check, path, entry, criteria, capabilities, use_cases):
     if check.object(f"{path}.ratings", ratings):
         for slug, rating in ratings.items():
             where = f"{path}.ratings.{slug}"
-            if slug not in criteria:
+            if criteria is not None and slug not in criteria:
                 check.error(where, f'unknown criterion "{slug}"')
             if (
                 check.entry(where, rating, models.Rating, RATING)
+                and criteria is not None
                 and slug in criteria
                 and rating["level"] not in criteria[slug]
             ):
@@ -295,7 +303,7 @@ def _framework_parts(check, path, entry, criteria, capabilities, use_cases):
     if check.object(f"{path}.capabilities", supports):
         for slug, support in supports.items():
             where = f"{path}.capabilities.{slug}"
-            if slug not in capabilities:
+            if capabilities is not None and slug not in capabilities:
                 check.error(where, f'unknown capability "{slug}"')
             if (
                 check.entry(where, support, models.FrameworkCapability, SUPPORT)
@@ -307,7 +315,7 @@ def _framework_parts(check, path, entry, criteria, capabilities, use_cases):
     if check.object(f"{path}.use_case_fits", fits):
         for slug, fit in fits.items():
             where = f"{path}.use_case_fits.{slug}"
-            if slug not in use_cases:
+            if use_cases is not None and slug not in use_cases:
                 check.error(where, f'unknown use case "{slug}"')
             check.entry(where, fit, models.UseCaseFit, FIT)
     for kind in ("pros", "cons"):
