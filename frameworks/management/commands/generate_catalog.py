@@ -54,6 +54,9 @@ class Command(BaseCommand):
         # history of the old catalog would make loadcatalog take its rows for editors' deletions.
         tables = [model._meta.db_table for model in CATALOG]
         tables += [model.history.model._meta.db_table for model in CATALOG]
+        # PostgreSQL's TRUNCATE refuses tables whose deferred foreign-key checks are still
+        # pending in this transaction (rows written earlier in it): run those checks first.
+        connection.check_constraints()
         connection.ops.execute_sql_flush(connection.ops.sql_flush(no_style(), tables))
         crits = Criterion.objects.bulk_create(
             Criterion(
