@@ -1,6 +1,6 @@
 """Lighthouse on the home and a results page, served the way production serves them.
 
-    python bench/audit.py                # `make audit`: prints the four category scores
+    python bench/audit.py                # `make audit-pages` (part of `make audit`): the scores
     python bench/audit.py --screenshots  # also saves docs/screenshots/*.png
     python bench/audit.py --desktop      # Lighthouse's desktop preset instead of mobile
 

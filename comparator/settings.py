@@ -80,7 +80,34 @@ AXES_COOLOFF_TIME = 1
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "lockout.html"
-AXES_IPWARE_PROXY_COUNT = int(os.environ.get("DJANGO_PROXY_COUNT", "0")) or None
+
+
+def client_address_settings(proxy_count: int) -> dict:
+    """Where axes (through django-ipware) finds the address a login attempt came from.
+
+    Without a proxy only the connection's own address counts: a client can write any
+    X-Forwarded-For it likes. Behind ``proxy_count`` proxies, each appends the address it
+    received the request from, so the client is the ``proxy_count``-th address from the right
+    and whatever a client wrote further left is never read. ipware counts only the proxies
+    named inside the header, one fewer than those in front of the app, and in non-strict mode
+    accepts a header that is longer than that (a client's own X-Forwarded-For).
+    """
+    if proxy_count <= 0:
+        return {
+            "AXES_IPWARE_META_PRECEDENCE_ORDER": ("REMOTE_ADDR",),
+            "AXES_IPWARE_PROXY_COUNT": None,
+        }
+    return {
+        "AXES_IPWARE_META_PRECEDENCE_ORDER": ("HTTP_X_FORWARDED_FOR", "REMOTE_ADDR"),
+        "AXES_IPWARE_PROXY_COUNT": proxy_count - 1,
+    }
+
+
+PROXY_COUNT = int(os.environ.get("DJANGO_PROXY_COUNT", "0"))
+_client_address = client_address_settings(PROXY_COUNT)
+AXES_IPWARE_META_PRECEDENCE_ORDER = _client_address["AXES_IPWARE_META_PRECEDENCE_ORDER"]
+AXES_IPWARE_PROXY_COUNT = _client_address["AXES_IPWARE_PROXY_COUNT"]
+IPWARE_STRICT = False
 
 ROOT_URLCONF = "comparator.urls"
 

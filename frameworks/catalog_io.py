@@ -1,8 +1,13 @@
 """Read and write the whole catalog as one JSON document (the shipped catalog uses it too).
 
-``import_catalog`` is idempotent: it creates what is missing and, unless ``overwrite`` is set,
-leaves every existing row exactly as an editor left it. ``export_catalog`` writes everything
-``import_catalog`` reads, so an export restored into an empty database loses nothing.
+``import_catalog`` checks the whole document first (see ``catalog_schema``) and writes nothing
+unless it is valid. It is idempotent: it creates what is missing and, unless ``overwrite`` is
+set, leaves every existing row exactly as an editor left it. Nor does it bring back what
+editors removed: a row the history shows under the file's natural key (a framework's slug, a
+level's label within its criterion, a rating's framework and criterion...) but that no longer
+exists under it was deleted or renamed in the admin, and is reported and left alone.
+``export_catalog`` writes everything ``import_catalog`` reads, so an export restored into an
+empty database loses nothing.
 """
 
 from __future__ import annotations
@@ -11,34 +16,27 @@ import datetime
 from collections import Counter
 from dataclasses import dataclass, field
 
+from django.core.exceptions import ValidationError
+from django.db import models as db
 from django.db import transaction
 
 from . import catalog, models
+from .catalog_schema import (
+    CAPABILITY,
+    CRITERION,
+    FIT,
+    FORMAT,
+    FRAMEWORK,
+    RATING,
+    SUPPORT,
+    USE_CASE,
+    CatalogError,
+    validate,
+)
 
-FORMAT = 1
+__all__ = ["CatalogError", "ImportReport", "export_catalog", "import_catalog"]
 
-FRAMEWORK_FIELDS = [
-    "name",
-    "tagline",
-    "overview",
-    "category",
-    "website",
-    "docs_url",
-    "repository_url",
-    "license",
-    "first_release",
-    "latest_version",
-    "best_for",
-    "choose_if",
-    "color",
-    "symbol",
-    "is_published",
-    "last_reviewed",
-]
-
-
-class CatalogError(ValueError):
-    """The document is not a catalog this version can read."""
+FRAMEWORK_FIELDS = ["name", *FRAMEWORK[1]]
 
 
 @dataclass
@@ -46,6 +44,8 @@ class ImportReport:
     created: Counter = field(default_factory=Counter)
     updated: Counter = field(default_factory=Counter)
     kept: Counter = field(default_factory=Counter)
+    # One line for each row of the file that editors deleted or renamed, left as they left it.
+    skipped: list[str] = field(default_factory=list)
 
     def summary(self) -> str:
         parts = []
@@ -58,222 +58,263 @@ class ImportReport:
                 parts.append(
                     f"{label}: " + ", ".join(f"{n} {k}" for k, n in sorted(counter.items()))
                 )
+        if self.skipped:
+            parts.append(f"not restored: {len(self.skipped)} deleted or renamed by editors")
         return "; ".join(parts) or "nothing to do"
 
 
-def _date(value):
-    if value in (None, ""):
-        return None
-    if isinstance(value, datetime.date):
-        return value
-    try:
-        return datetime.date.fromisoformat(value)
-    except ValueError as error:
-        raise CatalogError(f"“{value}” is not a date (YYYY-MM-DD).") from error
+def known_references() -> dict:
+    """What the file's references may name in the database besides the file's own rows."""
+    levels = {slug: set() for slug in models.Criterion.objects.values_list("slug", flat=True)}
+    for slug, label in models.Level.objects.values_list("criterion__slug", "label"):
+        levels[slug].add(label)
+    return {
+        "criteria": levels,
+        "capabilities": set(models.Capability.objects.values_list("slug", flat=True)),
+        "use_cases": set(models.UseCase.objects.values_list("slug", flat=True)),
+    }
 
 
-def _upsert(model, lookup, values, *, overwrite, report, kind):
-    obj = model.objects.filter(**lookup).first()
-    if obj is None:
-        obj = model(**lookup, **values)
-        obj.full_clean()
-        obj.save()
-        report.created[kind] += 1
+def _values(model, entry: dict, keys) -> dict:
+    """The entry's values for ``keys`` as the model stores them; absent keys keep defaults."""
+    values = {}
+    for key in keys:
+        if key not in entry:
+            continue
+        value, model_field = entry[key], model._meta.get_field(key)
+        if value is None and not model_field.null:
+            if not isinstance(model_field, db.CharField | db.TextField):
+                continue  # a date with a default, such as a rating's review date
+            value = ""
+        elif isinstance(model_field, db.DateField) and isinstance(value, str):
+            value = datetime.date.fromisoformat(value)
+        values[key] = value
+    return values
+
+
+class _Loader:
+    def __init__(self, *, overwrite: bool):
+        self.overwrite = overwrite
+        self.report = ImportReport()
+        self._history: dict[type, dict[tuple, set[int]]] = {}
+
+    def _ids_once_known_as(self, model, lookup: dict) -> set[int]:
+        """The ids of every row the history shows under this natural key, at any time."""
+        names = [f"{name}_id" if isinstance(v, db.Model) else name for name, v in lookup.items()]
+        if model not in self._history:
+            index = {}
+            for *key, pk in model.history.values_list(*names, "id"):
+                index.setdefault(tuple(key), set()).add(pk)
+            self._history[model] = index
+        key = tuple(v.pk if isinstance(v, db.Model) else v for v in lookup.values())
+        return self._history[model].get(key, set())
+
+    def row(self, model, lookup: dict, values: dict, *, kind: str, path: str, label: str):
+        """Create, update or keep one row; return it and whether it is new.
+
+        None stands for a row editors deleted: it is not recreated unless overwriting, and
+        what hangs on it is skipped too. A renamed row is returned under its new name, so that
+        the file's references to it still find it.
+        """
+        obj = model.objects.filter(**lookup).first()
+        if obj is not None:
+            if not self.overwrite:
+                self.report.kept[kind] += 1
+                return obj, False
+            changed = {k: v for k, v in values.items() if getattr(obj, k) != v}
+            if changed:
+                self.save(obj, changed, path)
+                self.report.updated[kind] += 1
+            return obj, False
+        earlier = self._ids_once_known_as(model, lookup)
+        renamed = model.objects.filter(pk__in=earlier).first() if earlier else None
+        if renamed is not None:
+            if not self.overwrite:
+                self.report.skipped.append(
+                    f"{path}: {label} was renamed by an editor (now “{renamed}”); left as is."
+                )
+                return renamed, False
+            self.save(renamed, lookup | values, path)
+            self.report.updated[kind] += 1
+            return renamed, False
+        if earlier and not self.overwrite:
+            self.report.skipped.append(f"{path}: {label} was deleted by an editor; not recreated.")
+            return None, False
+        obj = model(**lookup)
+        self.save(obj, values, path)
+        self.report.created[kind] += 1
         return obj, True
-    if overwrite:
-        changed = False
+
+    @staticmethod
+    def save(obj, values: dict, path: str):
         for key, value in values.items():
-            if getattr(obj, key) != value:
-                setattr(obj, key, value)
-                changed = True
-        if changed:
+            setattr(obj, key, value)
+        try:
             obj.full_clean()
-            obj.save()
-            report.updated[kind] += 1
-        return obj, False
-    report.kept[kind] += 1
-    return obj, False
+        except ValidationError as error:
+            # The file is valid on its own; this is a clash with rows already in the database.
+            raise CatalogError(
+                [
+                    f"{path}{'' if name == '__all__' else '.' + name}: {message}"
+                    for name, messages in error.message_dict.items()
+                    for message in messages
+                ]
+            ) from error
+        obj.save()
 
 
 @transaction.atomic
 def import_catalog(data: dict, *, overwrite: bool = False) -> ImportReport:
-    if not isinstance(data, dict) or data.get("format") != FORMAT:
-        raise CatalogError(f'Expected a catalog document with "format": {FORMAT}.')
-    report = ImportReport()
+    errors = validate(data, known=known_references())
+    if errors:
+        raise CatalogError(errors)
+    load = _Loader(overwrite=overwrite)
     criteria, levels, capabilities, use_cases = {}, {}, {}, {}
 
-    for entry in data.get("criteria", []):
-        criterion, _ = _upsert(
+    for index, entry in enumerate(data.get("criteria", [])):
+        path = f"criteria[{index}]"
+        criterion, _ = load.row(
             models.Criterion,
             {"slug": entry["slug"]},
-            {
-                "name": entry["name"],
-                "help_text": entry.get("help_text", ""),
-                "default_weight": entry.get("default_weight", 3),
-                "position": entry.get("position", 0),
-            },
-            overwrite=overwrite,
-            report=report,
+            _values(models.Criterion, entry, CRITERION[1] + ("name",)),
             kind="criteria",
+            path=path,
+            label=f"criterion “{entry['slug']}”",
         )
-        criteria[criterion.slug] = criterion
+        criteria[entry["slug"]] = criterion
+        if criterion is None:
+            continue
         for position, level in enumerate(entry.get("levels", []), start=1):
-            obj, _ = _upsert(
+            obj, _ = load.row(
                 models.Level,
                 {"criterion": criterion, "label": level["label"]},
-                {"value": level["value"], "position": level.get("position", position)},
-                overwrite=overwrite,
-                report=report,
+                {"position": position} | _values(models.Level, level, ("value", "position")),
                 kind="levels",
+                path=f"{path}.levels[{position - 1}]",
+                label=f"level “{level['label']}” of {criterion.slug}",
             )
-            levels[(criterion.slug, obj.label)] = obj
+            levels[(entry["slug"], level["label"])] = obj
 
-    for entry in data.get("capabilities", []):
-        capability, _ = _upsert(
+    for index, entry in enumerate(data.get("capabilities", [])):
+        capabilities[entry["slug"]], _ = load.row(
             models.Capability,
             {"slug": entry["slug"]},
-            {
-                "name": entry["name"],
-                "description": entry.get("description", ""),
-                "position": entry.get("position", 0),
-            },
-            overwrite=overwrite,
-            report=report,
+            _values(models.Capability, entry, CAPABILITY[1] + ("name",)),
             kind="capabilities",
+            path=f"capabilities[{index}]",
+            label=f"capability “{entry['slug']}”",
         )
-        capabilities[capability.slug] = capability
 
-    for entry in data.get("use_cases", []):
-        use_case, _ = _upsert(
+    for index, entry in enumerate(data.get("use_cases", [])):
+        path = f"use_cases[{index}]"
+        use_case, _ = load.row(
             models.UseCase,
             {"slug": entry["slug"]},
-            {
-                "name": entry["name"],
-                "description": entry.get("description", ""),
-                "fit_weight": entry.get("fit_weight", 5),
-                "position": entry.get("position", 0),
-            },
-            overwrite=overwrite,
-            report=report,
+            _values(models.UseCase, entry, USE_CASE[1] + ("name",)),
             kind="use cases",
+            path=path,
+            label=f"use case “{entry['slug']}”",
         )
-        use_cases[use_case.slug] = use_case
+        use_cases[entry["slug"]] = use_case
+        if use_case is None:
+            continue
         for slug, weight in entry.get("presets", {}).items():
-            _upsert(
-                models.UseCasePreset,
-                {"use_case": use_case, "criterion": _known(criteria, slug, "criterion")},
-                {"weight": weight},
-                overwrite=overwrite,
-                report=report,
-                kind="presets",
-            )
+            criterion = _known(criteria, models.Criterion, slug)
+            if criterion is not None:
+                load.row(
+                    models.UseCasePreset,
+                    {"use_case": use_case, "criterion": criterion},
+                    {"weight": weight},
+                    kind="presets",
+                    path=f"{path}.presets.{slug}",
+                    label=f"the weight of {slug} in {use_case.slug}",
+                )
 
-    for entry in data.get("frameworks", []):
-        values = {key: entry[key] for key in FRAMEWORK_FIELDS if key in entry}
-        if "last_reviewed" in values:
-            values["last_reviewed"] = _date(values["last_reviewed"])
-        framework, created = _upsert(
+    for index, entry in enumerate(data.get("frameworks", [])):
+        path = f"frameworks[{index}]"
+        framework, created = load.row(
             models.Framework,
             {"slug": entry["slug"]},
-            values,
-            overwrite=overwrite,
-            report=report,
+            _values(models.Framework, entry, FRAMEWORK_FIELDS),
             kind="frameworks",
+            path=path,
+            label=f"framework “{entry['slug']}”",
         )
+        if framework is None:
+            continue
         for slug, rating in entry.get("ratings", {}).items():
-            level = levels.get((slug, rating["level"]))
+            criterion = _known(criteria, models.Criterion, slug)
+            if criterion is None:
+                continue
+            level = (
+                levels.get((slug, rating["level"]))
+                or models.Level.objects.filter(criterion=criterion, label=rating["level"]).first()
+            )
             if level is None:
-                level = models.Level.objects.filter(
-                    criterion__slug=slug, label=rating["level"]
-                ).first()
-            if level is None:
-                raise CatalogError(
-                    f"{framework.slug}: “{rating['level']}” is not a level of {slug}."
-                )
-            _upsert(
+                continue  # a level editors deleted: they chose what to rate instead
+            load.row(
                 models.Rating,
-                {"framework": framework, "criterion": _known(criteria, slug, "criterion")},
-                {
-                    "level": level,
-                    "note": rating.get("note", ""),
-                    "internal_note": rating.get("internal_note", ""),
-                    "source_url": rating.get("source_url", ""),
-                    "reviewed_on": _date(rating.get("reviewed_on")) or datetime.date.today(),
-                },
-                overwrite=overwrite,
-                report=report,
+                {"framework": framework, "criterion": criterion},
+                {"level": level} | _values(models.Rating, rating, RATING[1]),
                 kind="ratings",
+                path=f"{path}.ratings.{slug}",
+                label=f"the {slug} rating of {framework.slug}",
             )
         for slug, support in entry.get("capabilities", {}).items():
-            _upsert(
-                models.FrameworkCapability,
-                {"framework": framework, "capability": _known(capabilities, slug, "capability")},
-                {
-                    "support": support["support"],
-                    "extension": support.get("extension") or "",
-                    "detail": support.get("detail") or "",
-                    "internal_note": support.get("internal_note") or "",
-                    "source_url": support.get("source_url") or "",
-                },
-                overwrite=overwrite,
-                report=report,
-                kind="capability supports",
-            )
+            capability = _known(capabilities, models.Capability, slug)
+            if capability is not None:
+                load.row(
+                    models.FrameworkCapability,
+                    {"framework": framework, "capability": capability},
+                    _values(models.FrameworkCapability, support, SUPPORT[0] + SUPPORT[1]),
+                    kind="capability supports",
+                    path=f"{path}.capabilities.{slug}",
+                    label=f"{framework.slug}'s support for {slug}",
+                )
         for slug, fit in entry.get("use_case_fits", {}).items():
-            _upsert(
-                models.UseCaseFit,
-                {"framework": framework, "use_case": _known(use_cases, slug, "use case")},
-                {
-                    "fit": fit["fit"],
-                    "note": fit.get("note", ""),
-                    "internal_note": fit.get("internal_note", ""),
-                },
-                overwrite=overwrite,
-                report=report,
-                kind="use-case fits",
-            )
+            use_case = _known(use_cases, models.UseCase, slug)
+            if use_case is not None:
+                load.row(
+                    models.UseCaseFit,
+                    {"framework": framework, "use_case": use_case},
+                    _values(models.UseCaseFit, fit, FIT[0] + FIT[1]),
+                    kind="use-case fits",
+                    path=f"{path}.use_case_fits.{slug}",
+                    label=f"{framework.slug}'s fit for {slug}",
+                )
         # Free-text points have no key of their own: add them to a new framework, or replace
         # them when asked to overwrite; otherwise an editor's deletions stay deleted.
         if created or overwrite:
-            wanted = [
-                (kind, position, point)
-                for kind, key in (
-                    (models.ProCon.Kind.PRO, "pros"),
-                    (models.ProCon.Kind.CON, "cons"),
-                )
-                for position, point in enumerate(entry.get(key, []), start=1)
-            ]
-            existing = {(p.kind, p.text): p for p in framework.procons.all()}
-            for kind, position, point in wanted:
-                _upsert(
-                    models.ProCon,
-                    {"framework": framework, "kind": kind, "text": point["text"]},
-                    {"source_url": point.get("source_url") or "", "position": position},
-                    overwrite=True,
-                    report=report,
-                    kind="pros and cons",
-                )
-                existing.pop((kind, point["text"]), None)
-            if overwrite:
-                for stale in existing.values():
-                    stale.delete()
+            _points(load, framework, entry, path)
     catalog.bump_version()
-    return report
+    return load.report
 
 
-def _known(objects, slug, kind):
-    if slug in objects:
-        return objects[slug]
-    model = {
-        "criterion": models.Criterion,
-        "capability": models.Capability,
-        "use case": models.UseCase,
-    }[kind]
-    obj = model.objects.filter(slug=slug).first()
-    if obj is None:
-        raise CatalogError(f"Unknown {kind} “{slug}”.")
-    objects[slug] = obj
-    return obj
+def _points(load, framework, entry, path):
+    wanted = [
+        (kind, key, position, point)
+        for kind, key in ((models.ProCon.Kind.PRO, "pros"), (models.ProCon.Kind.CON, "cons"))
+        for position, point in enumerate(entry.get(key, []), start=1)
+    ]
+    existing = {(p.kind, p.text): p for p in framework.procons.all()}
+    for kind, key, position, point in wanted:
+        obj = existing.pop((kind, point["text"]), None) or models.ProCon(
+            framework=framework, kind=kind, text=point["text"]
+        )
+        values = {"source_url": point.get("source_url") or "", "position": position}
+        if obj.pk is None or any(getattr(obj, k) != v for k, v in values.items()):
+            load.report.created["pros and cons"] += obj.pk is None
+            load.save(obj, values, f"{path}.{key}[{position - 1}]")
+    for stale in existing.values():
+        stale.delete()
+
+
+def _known(objects, model, slug):
+    """A row the file's references name: from this file (None if editors deleted it) or the
+    database."""
+    if slug not in objects:
+        objects[slug] = model.objects.filter(slug=slug).first()
+    return objects[slug]
 
 
 def export_catalog() -> dict:

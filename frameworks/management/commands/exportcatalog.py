@@ -1,5 +1,4 @@
 import json
-import sys
 
 from django.core.management.base import BaseCommand
 
@@ -13,10 +12,10 @@ class Command(BaseCommand):
         parser.add_argument("-o", "--output", help="File to write; standard output if omitted.")
 
     def handle(self, *args, output=None, **options):
-        text = json.dumps(export_catalog(), indent=2, ensure_ascii=False) + "\n"
+        text = json.dumps(export_catalog(), indent=2, ensure_ascii=False)
         if output:
             with open(output, "w", encoding="utf-8") as handle:
-                handle.write(text)
+                handle.write(text + "\n")
             self.stderr.write(f"Catalog written to {output}.")
         else:
-            sys.stdout.write(text)
+            self.stdout.write(text)

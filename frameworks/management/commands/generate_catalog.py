@@ -3,7 +3,8 @@
 import random
 
 from django.core.management.base import BaseCommand
-from django.db import transaction
+from django.core.management.color import no_style
+from django.db import connection, transaction
 
 from frameworks import catalog
 from frameworks.models import (
@@ -21,6 +22,18 @@ from frameworks.models import (
 
 LEVELS = (("Poor", 20), ("Fair", 50), ("Good", 75), ("Excellent", 100))
 SUPPORTS = ("built_in", "partial", "extension", "none")
+CATALOG = (
+    Framework,
+    Criterion,
+    Capability,
+    UseCase,
+    Rating,
+    Level,
+    FrameworkCapability,
+    ProCon,
+    UseCaseFit,
+    UseCasePreset,
+)
 
 
 class Command(BaseCommand):
@@ -36,11 +49,15 @@ class Command(BaseCommand):
     @transaction.atomic
     def handle(self, *args, frameworks, criteria, capabilities, use_cases, seed, **options):
         rng = random.Random(seed)
-        for model in (Framework, Criterion, Capability, UseCase):
-            # Raw deletes skip signals and history: this is a throwaway benchmark database.
-            model.objects.all()._raw_delete(model.objects.db)
-        for model in (Rating, Level, FrameworkCapability, ProCon, UseCaseFit, UseCasePreset):
-            model.objects.all()._raw_delete(model.objects.db)
+        # Empty the catalog and its history the way `manage.py flush` empties tables: no
+        # signals, no history of deletions. This is a throwaway benchmark database, and a
+        # history of the old catalog would make loadcatalog take its rows for editors' deletions.
+        tables = [model._meta.db_table for model in CATALOG]
+        tables += [model.history.model._meta.db_table for model in CATALOG]
+        # PostgreSQL's TRUNCATE refuses tables whose deferred foreign-key checks are still
+        # pending in this transaction (rows written earlier in it): run those checks first.
+        connection.check_constraints()
+        connection.ops.execute_sql_flush(connection.ops.sql_flush(no_style(), tables))
         crits = Criterion.objects.bulk_create(
             Criterion(
                 name=f"Criterion {i:03}",
