@@ -145,23 +145,26 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
+
+def redis_cache(url: str, *, retry_after: float = 2.0) -> dict:
+    """The ``default`` cache on Redis, which only spreads the catalog version faster than the
+    database would (frameworks/catalog.py). Short timeouts and a circuit breaker
+    (comparator/cache.py) turn a dead, hung or full Redis into misses, not errors or waits."""
+    return {
+        "BACKEND": "comparator.cache.ResilientRedisCache",
+        "LOCATION": url,
+        "KEY_PREFIX": "comparator",
+        "OPTIONS": {
+            "socket_connect_timeout": 0.25,
+            "socket_timeout": 0.25,
+            "retry_after": retry_after,
+        },
+    }
+
+
 REDIS_URL = os.environ.get("REDIS_URL", "")
 if REDIS_URL:
-    # Redis only spreads the catalog version faster than the database would (see
-    # frameworks/catalog.py): short timeouts and a circuit breaker (comparator/cache.py) turn
-    # a dead, hung or full Redis into cache misses, never into errors or slow pages.
-    CACHES = {
-        "default": {
-            "BACKEND": "comparator.cache.ResilientRedisCache",
-            "LOCATION": REDIS_URL,
-            "KEY_PREFIX": "comparator",
-            "OPTIONS": {
-                "socket_connect_timeout": 0.25,
-                "socket_timeout": 0.25,
-                "retry_after": 2.0,
-            },
-        }
-    }
+    CACHES = {"default": redis_cache(REDIS_URL)}
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 

@@ -375,8 +375,10 @@ def current_version() -> str:
 
 
 def _publish_version() -> None:
-    # Read after the commit, so two editors' saves committing close together both publish
-    # the later version, whichever callback runs last.
+    # Delete first: a Redis that refuses writes (out of memory) still accepts a delete, and
+    # then readers go to the database instead of trusting the old copy. The version is read
+    # after the commit, so two saves committing close together both publish the later one.
+    cache.delete(VERSION_CACHE_KEY)
     cache.set(VERSION_CACHE_KEY, _database_version(), timeout=VERSION_TIMEOUT)
 
 
