@@ -39,7 +39,7 @@ class Breaker:
             # One warning per outage period and process, not one per request.
             if not self.is_open():
                 logger.warning(
-                    "Cache %s failed on %s (%s: %s); using the database for %.0f s.",
+                    "Cache %s failed on %s (%s: %s); using the database for %g s.",
                     self.name,
                     operation,
                     type(error).__name__,
