@@ -344,14 +344,18 @@ def _shared_cache() -> bool:
     return bool(getattr(settings, "REDIS_URL", ""))
 
 
-def _database_version() -> str:
+def _database_version() -> int:
     # Every request asks this when Redis cannot answer, so it is one plain SELECT rather than
     # the ORM's queryset machinery, which costs many times the query itself.
     table = connection.ops.quote_name(models.CatalogState._meta.db_table)
     with connection.cursor() as cursor:
         cursor.execute(f"SELECT version FROM {table} WHERE id = 1")
         row = cursor.fetchone()
-    return str(row[0] if row else 0)
+    return int(row[0]) if row else 0
+
+
+#: The newest version this process knows of: the database's last answer, or a newer copy.
+_newest = 0
 
 
 def current_version() -> str:
@@ -359,19 +363,27 @@ def current_version() -> str:
 
     With Redis, Redis holds a copy for ``VERSION_TIMEOUT`` seconds so that requests need not
     ask the database; on a miss, or when Redis fails (the cache backend turns its errors into
-    misses), the database answers. Redis can therefore be behind the database for at most
-    ``VERSION_TIMEOUT`` seconds, whatever happened to it.
+    misses), the database answers. A copy older than what this process last read from the
+    database (Redis missed an edit while it was unreachable) is dropped, not trusted. So a
+    process never goes back to an older catalog, and Redis can keep any process behind the
+    database for at most ``VERSION_TIMEOUT`` seconds, whatever happened to it.
     """
+    global _newest
     if _shared_cache():
-        version = cache.get(VERSION_CACHE_KEY)
-        if version is not None:
-            return version
-        version = _database_version()
+        copy = cache.get(VERSION_CACHE_KEY)
+        if type(copy) is int and copy >= _newest:
+            _newest = copy
+            return str(copy)
+        if copy is not None:
+            # Stale, or an older release's token. Deleted, not replaced: a delete can never
+            # hide a newer version that an edit published meanwhile.
+            cache.delete(VERSION_CACHE_KEY)
+        version = _newest = _database_version()
         # add, not set: a reader that read the database just before an edit committed must
         # not overwrite the newer version the edit published.
         cache.add(VERSION_CACHE_KEY, version, timeout=VERSION_TIMEOUT)
-        return version
-    return _database_version()
+        return str(version)
+    return str(_database_version())
 
 
 def _publish_version() -> None:
@@ -420,6 +432,7 @@ def current_snapshot() -> Snapshot:
 
 
 def forget_snapshot() -> None:
-    global _snapshot
+    global _snapshot, _newest
     with _lock:
         _snapshot = None
+        _newest = 0

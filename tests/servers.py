@@ -269,6 +269,8 @@ class Load:
         self.statuses: dict[int, int] = {}
         self.lost: list[str] = []
         self.latencies: list[float] = []
+        #: (monotonic start, latency) of each answered request.
+        self.timings: list[tuple[float, float]] = []
         self.crashes: list[BaseException] = []
         self._stop = threading.Event()
         self._lock = threading.Lock()
@@ -290,6 +292,7 @@ class Load:
                     continue
                 with self._lock:
                     self.latencies.append(time.monotonic() - started)
+                    self.timings.append((started, self.latencies[-1]))
                     self.statuses[status] = self.statuses.get(status, 0) + 1
         except BaseException as error:  # noqa: BLE001 - reported by stop()
             self.crashes.append(error)
@@ -312,6 +315,10 @@ class Load:
     @property
     def sent(self) -> int:
         return sum(self.statuses.values()) + len(self.lost)
+
+    def slowest_between(self, start: float, end: float) -> float:
+        """The longest wait among the requests sent between two ``time.monotonic()`` times."""
+        return max((took for began, took in self.timings if start <= began < end), default=0.0)
 
     def count(self, predicate) -> int:
         return sum(n for status, n in self.statuses.items() if predicate(status))
