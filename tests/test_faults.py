@@ -387,6 +387,7 @@ def assert_clean_outage_pages(base):
     for path in PUBLIC_PAGES:
         status, body, headers = visitor.get(path)
         assert status == 503, (path, status)
+        assert headers["Retry-After"] == "5"
         assert "Traceback" not in body and "OperationalError" not in body
         if path.startswith("/api/"):
             assert headers["Content-Type"] == "application/json"
