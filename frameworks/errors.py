@@ -27,7 +27,7 @@ MESSAGES = {
 
 
 def is_api(request) -> bool:
-    return request.path.startswith(API_PREFIX)
+    return request.path_info.startswith(API_PREFIX)
 
 
 def json_error(status: int, message: str | None = None) -> JsonResponse:
