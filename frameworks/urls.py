@@ -1,4 +1,5 @@
 from django.urls import path
+from django.views.decorators.csrf import csrf_exempt
 
 from . import views
 
@@ -7,7 +8,8 @@ app_name = "frameworks"
 urlpatterns = [
     path("", views.home, name="home"),
     path("compare/", views.compare, name="compare"),
-    path("api/compare/", views.api_compare, name="api-compare"),
+    # Read-only and cookie-free: a POST is answered 405, not a CSRF failure.
+    path("api/compare/", csrf_exempt(views.api_compare), name="api-compare"),
     path("frameworks/", views.framework_list, name="list"),
     path("frameworks/<slug:slug>/", views.framework_detail, name="detail"),
     path("methodology/", views.methodology, name="methodology"),

@@ -6,7 +6,7 @@ from django.shortcuts import render
 from django.utils.cache import patch_vary_headers
 from django.views.decorators.http import condition, require_safe
 
-from . import catalog, fragments, presenters
+from . import catalog, errors, fragments, presenters
 from .forms import CompareForm
 
 
@@ -232,16 +232,16 @@ def robots_txt(request):
 
 
 def bad_request(request, exception=None):
-    return render(request, "400.html", status=400)
+    return errors.answer(request, 400, "400.html")
 
 
 def permission_denied(request, exception=None):
-    return render(request, "403.html", status=403)
+    return errors.answer(request, 403, "403.html")
 
 
 def page_not_found(request, exception=None):
-    return render(request, "404.html", status=404)
+    return errors.answer(request, 404, "404.html")
 
 
 def server_error(request):
-    return render(request, "500.html", status=500)
+    return errors.answer(request, 500, "500.html")

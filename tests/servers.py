@@ -12,8 +12,11 @@ import http.client
 import json
 import os
 import secrets
+import shutil
+import signal
 import subprocess
 import sys
+import threading
 import time
 import uuid
 from contextlib import contextmanager
@@ -119,8 +122,11 @@ def query_json(env, code: str):
 
 
 @contextmanager
-def app_server(env, *, workers=2, threads=1):
-    """Gunicorn serving the app until the block ends; yields its base URL."""
+def app_process(env, *, workers=2, threads=1, ready="/methodology/"):
+    """Gunicorn serving the app until the block ends; yields its base URL and master process.
+
+    It is up once ``ready`` answers 200 (robots.txt for a server whose database is down).
+    """
     port = free_port()
     log = open(ROOT / ".pytest-gunicorn.log", "a")  # noqa: SIM115 - closed below
     process = subprocess.Popen(
@@ -135,14 +141,14 @@ def app_server(env, *, workers=2, threads=1):
         deadline = time.monotonic() + 30
         while True:
             try:
-                if Client(base).get("/methodology/")[0] == 200:
+                if Client(base).get(ready)[0] == 200:
                     break
             except OSError:
                 pass
             if process.poll() is not None or time.monotonic() > deadline:
                 raise AssertionError(f"gunicorn did not start; see {log.name}")
             time.sleep(0.2)
-        yield base
+        yield base, process
     finally:
         process.terminate()
         try:
@@ -150,6 +156,183 @@ def app_server(env, *, workers=2, threads=1):
         except subprocess.TimeoutExpired:
             process.kill()
         log.close()
+
+
+@contextmanager
+def app_server(env, *, workers=2, threads=1):
+    """Gunicorn serving the app until the block ends; yields its base URL."""
+    with app_process(env, workers=workers, threads=threads) as (base, _process):
+        yield base
+
+
+def worker_pids(master: subprocess.Popen) -> list[int]:
+    """The gunicorn master's worker processes, from /proc."""
+    pids = []
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit():
+            try:
+                stat = (entry / "stat").read_text()
+            except OSError:
+                continue
+            # The parent pid is the second field after the parenthesised command name.
+            if int(stat.rsplit(")", 1)[1].split()[1]) == master.pid:
+                pids.append(int(entry.name))
+    return sorted(pids)
+
+
+class RedisServer:
+    """A private redis-server on a free port, without persistence; stopped by its own pid.
+
+    Fault tests kill, pause and fill it; they never touch a Redis they did not start.
+    """
+
+    def __init__(self):
+        self.port = free_port()
+        self.url = f"redis://127.0.0.1:{self.port}/0"
+        self.process: subprocess.Popen | None = None
+        self.paused = False
+
+    def start(self) -> None:
+        command = ["redis-server", "--port", str(self.port), "--bind", "127.0.0.1"]
+        command += ["--save", "", "--appendonly", "no", "--maxmemory-policy", "noeviction"]
+        self.process = subprocess.Popen(
+            command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
+        )
+        deadline = time.monotonic() + 10
+        while True:
+            try:
+                if self.client().ping():
+                    return
+            except Exception:
+                if self.process.poll() is not None or time.monotonic() > deadline:
+                    raise AssertionError("redis-server did not start") from None
+                time.sleep(0.05)
+
+    def client(self):
+        import redis
+
+        return redis.Redis.from_url(self.url, socket_timeout=2, socket_connect_timeout=2)
+
+    def kill(self) -> None:
+        """SIGKILL, as a crash would: no shutdown, nothing saved."""
+        self.process.send_signal(signal.SIGKILL)
+        self.process.wait(timeout=10)
+
+    def pause(self) -> None:
+        self.process.send_signal(signal.SIGSTOP)
+        self.paused = True
+
+    def resume(self) -> None:
+        self.process.send_signal(signal.SIGCONT)
+        self.paused = False
+
+    def refuse_writes(self, refuse: bool = True) -> None:
+        """``maxmemory 1``: every write is refused (out of memory); reads and deletes still work."""
+        self.client().config_set("maxmemory", "1" if refuse else "0")
+
+    def stop(self) -> None:
+        if self.process is None or self.process.poll() is not None:
+            return
+        if self.paused:
+            self.resume()
+        self.process.kill()
+        self.process.wait(timeout=10)
+
+
+@contextmanager
+def redis_server():
+    need_redis_server()
+    server = RedisServer()
+    server.start()
+    try:
+        yield server
+    finally:
+        server.stop()
+
+
+def need_redis_server() -> None:
+    from tests.conftest import need
+
+    need(shutil.which("redis-server") is not None, "redis-server is not installed")
+
+
+class Load:
+    """Visitors: ``threads`` threads fetch ``paths`` in turn until stopped or ``limit`` requests.
+
+    Counts every answer by status, a request that got no answer as lost, and its latency. An
+    exception in a thread's own code is kept and raised when the load stops, so a crashed
+    thread fails the test instead of quietly sending fewer requests.
+    """
+
+    def __init__(self, base, paths, *, threads=4, limit=5000):
+        self.base, self.paths, self.limit = base, paths, limit
+        self.statuses: dict[int, int] = {}
+        self.lost: list[str] = []
+        self.latencies: list[float] = []
+        #: (monotonic start, latency) of each answered request.
+        self.timings: list[tuple[float, float]] = []
+        self.crashes: list[BaseException] = []
+        self._stop = threading.Event()
+        self._lock = threading.Lock()
+        self._threads = [threading.Thread(target=self._run, args=(n,)) for n in range(threads)]
+
+    def _run(self, number):
+        try:
+            client = Client(self.base)
+            for count in range(self.limit):
+                if self._stop.is_set():
+                    return
+                path = self.paths[(number + count) % len(self.paths)]
+                started = time.monotonic()
+                try:
+                    status = client.get(path)[0]
+                except (OSError, http.client.HTTPException) as error:
+                    with self._lock:
+                        self.lost.append(f"{path}: {error!r}")
+                    continue
+                with self._lock:
+                    self.latencies.append(time.monotonic() - started)
+                    self.timings.append((started, self.latencies[-1]))
+                    self.statuses[status] = self.statuses.get(status, 0) + 1
+        except BaseException as error:  # noqa: BLE001 - reported by stop()
+            self.crashes.append(error)
+
+    def __enter__(self):
+        for thread in self._threads:
+            thread.start()
+        return self
+
+    def __exit__(self, *exc_info):
+        self.stop()
+
+    def stop(self) -> None:
+        self._stop.set()
+        for thread in self._threads:
+            thread.join(timeout=120)
+        if self.crashes:
+            raise AssertionError(f"a load thread crashed: {self.crashes[0]!r}") from self.crashes[0]
+
+    @property
+    def sent(self) -> int:
+        return sum(self.statuses.values()) + len(self.lost)
+
+    def slowest_between(self, start: float, end: float) -> float:
+        """The longest wait among the requests sent between two ``time.monotonic()`` times."""
+        return max((took for began, took in self.timings if start <= began < end), default=0.0)
+
+    def count(self, predicate) -> int:
+        return sum(n for status, n in self.statuses.items() if predicate(status))
+
+    def report(self, name: str, *, edits_lost: int = 0) -> str:
+        non_2xx = self.count(lambda status: not 200 <= status < 300)
+        server_errors = self.count(lambda status: status >= 500)
+        slowest = max(self.latencies, default=0.0)
+        line = (
+            f"[faults] {name}: sent={self.sent} non-2xx={non_2xx} 5xx={server_errors} "
+            f"lost={len(self.lost)} edits-lost={edits_lost} slowest={slowest:.2f}s"
+        )
+        print(line)
+        return line
 
 
 class Client:
