@@ -200,6 +200,8 @@ class FrameworkAdmin(CatalogAdmin):
                 rated=Count("ratings", distinct=True),
                 criteria_total=Value(Criterion.objects.count(), output_field=IntegerField()),
             )
+            # A GROUP BY drops Meta.ordering; the autocomplete pages through this queryset.
+            .order_by("name")
         )
 
     @admin.display(description="Rated", ordering="rated")

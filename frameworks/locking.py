@@ -137,7 +137,7 @@ class VersionedModelForm(forms.ModelForm):
             opened = self[name]
             if field.has_changed(self._opened_value(opened), _as_data(field, value)):
                 theirs.append(str(field.label or name))
-            if name in edited and not self.reverting:
+            if name in edited:
                 continue
             # Show the stored value, and count it as what the editor opened, so that saving
             # again applies only the fields they changed themselves.
@@ -196,22 +196,29 @@ class VersionedInlineFormSet(forms.BaseInlineFormSet):
             form.gone_pk = self.data.get(f"{self.add_prefix(i)}-{self.model._meta.pk.name}")
         return form
 
+    def get_queryset(self):
+        if self.is_bound and "forms" in self.__dict__:
+            # The admin pairs each posted row with the stored rows, in order: once a row was
+            # deleted meanwhile, that would shift every row after it and drop the last one from
+            # the page. Pair each row with its own instance instead (None when deleted).
+            return [
+                None if getattr(form, "gone_pk", None) is not None else form.instance
+                for form in self.initial_forms
+            ]
+        return super().get_queryset()
+
     def clean(self):
         super().clean()
         for form in self.deleted_forms:
             if not form.instance.pk or getattr(form, "gone_pk", None) is not None:
                 continue
-            stored = (
-                form._stored().values_list("version", flat=True).first()
-                if hasattr(form, "_stored")
-                else None
-            )
+            stored = form._stored().first()
             loaded = form.cleaned_data.get(VERSION_FIELD)
-            if stored is not None and loaded is not None and stored != loaded:
+            if stored is not None and stored.version != loaded:
                 entry = last_change(self.model, form.instance.pk)
                 when = f" at {_when(entry.history_date)} UTC" if entry else ""
                 raise ValidationError(
-                    f"Another editor changed “{form.instance}”{_by(entry)}{when}, after you "
+                    f"Another editor changed “{stored}”{_by(entry)}{when}, after you "
                     "opened the page, so it was not deleted (nothing on this page was saved). "
                     "Reload the page to see their change before deleting it."
                 )
