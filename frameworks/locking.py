@@ -67,10 +67,12 @@ class VersionedModelForm(forms.ModelForm):
         # which writes the whole old version, still checked against the stored one.
         self.reverting = hasattr(self.instance, "_history")
         if self.instance.pk and not self.is_bound:
-            # Read the stored version, not the instance's: a revert is checked against what is
-            # saved now.
-            stored = self._stored().values_list("version", flat=True).first()
-            self.initial[VERSION_FIELD] = stored if stored is not None else self.instance.version
+            version = self.instance.version
+            if self.reverting:
+                # An old version of the row: a revert is checked against what is saved now.
+                stored = self._stored().values_list("version", flat=True).first()
+                version = stored if stored is not None else version
+            self.initial[VERSION_FIELD] = version
 
     def _stored(self):
         model = self._meta.model
