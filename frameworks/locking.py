@@ -145,8 +145,17 @@ class VersionedModelForm(forms.ModelForm):
             # again applies only the fields they changed themselves.
             _put(data, self.add_prefix(name), field, value)
             data[self.add_initial_prefix(name)] = _as_data(field, value)
+        opened_version = self.data.get(self.add_prefix(VERSION_FIELD))
         data[self.add_prefix(VERSION_FIELD)] = str(stored_version)
         self.data = data
+        if not opened_version:
+            raise ValidationError(
+                "This form did not say which version of the %(what)s it was opened at, so it "
+                "cannot be checked against other editors' saves. Nothing was saved; the form "
+                "now shows the stored values next to your changes: check it and save again.",
+                code="stale",
+                params={"what": model._meta.verbose_name},
+            )
         entry = last_change(model, self.instance.pk)
         when = entry.history_date if entry else getattr(stored, "updated_at", None)
         raise ValidationError(

@@ -400,7 +400,14 @@ def test_posts_arriving_without_a_version_are_refused(edna, rows):
     data.pop("loaded_version")
     response = post(edna, edit, rows, data)
     assert response.status_code == 200
+    assert "did not say which version of the criterion it was opened at" in (
+        response.content.decode()
+    )
     assert edit.stored(rows) != "No version"
+    # The form now carries the version, so saving it again goes through.
+    again = form_data(response.content.decode(), edit.form_id())
+    assert post(edna, edit, rows, again).status_code == 302
+    assert edit.stored(rows) == "No version"
 
 
 # --- Revert from History ------------------------------------------------------------------------
