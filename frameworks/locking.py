@@ -16,11 +16,14 @@ The version is read under a row lock (``select_for_update``) inside the admin's 
 so two saves that arrive together are checked one after the other.
 """
 
+from datetime import UTC
+
 from django import forms
 from django.core.exceptions import ValidationError
 from django.db import connections, router
 from django.forms.utils import ErrorDict
 from django.utils import timezone
+from simple_history.manager import SIMPLE_HISTORY_REVERSE_ATTR_NAME
 
 VERSION_FIELD = "loaded_version"
 
@@ -35,7 +38,7 @@ class _LoadedVersionField(forms.IntegerField):
 
 
 def _when(moment):
-    return timezone.localtime(moment, timezone.UTC).strftime("%Y-%m-%d %H:%M:%S")
+    return timezone.localtime(moment, UTC).strftime("%Y-%m-%d %H:%M:%S")
 
 
 def last_change(model, pk, history_type=None):
@@ -65,7 +68,7 @@ class VersionedModelForm(forms.ModelForm):
             self.fields[name].show_hidden_initial = True
         # The history page builds this form from an old version of the row: that is a revert,
         # which writes the whole old version, still checked against the stored one.
-        self.reverting = hasattr(self.instance, "_history")
+        self.reverting = hasattr(self.instance, SIMPLE_HISTORY_REVERSE_ATTR_NAME)
         if self.instance.pk and not self.is_bound:
             version = self.instance.version
             if self.reverting:
