@@ -1,10 +1,14 @@
 from django import forms
 from django.contrib import admin, messages
-from django.db import transaction
+from django.contrib.admin.utils import flatten_fieldsets, unquote
+from django.core.exceptions import ValidationError
+from django.db import router, transaction
 from django.db.models import Count, IntegerField, Value
+from django.http import Http404
 from django.utils.html import format_html
 from simple_history.admin import SimpleHistoryAdmin
 
+from .locking import VERSION_FIELD, VersionedInlineFormSet, VersionedModelForm
 from .models import (
     Capability,
     Criterion,
@@ -24,14 +28,14 @@ class LevelChoiceField(forms.ModelChoiceField):
         return f"{obj.criterion.name}: {obj.label} ({obj.value})"
 
 
-class RatingForm(forms.ModelForm):
+class RatingForm(VersionedModelForm):
     """Offers only the levels of the rating's criterion once the criterion is known."""
 
     level = LevelChoiceField(queryset=Level.objects.select_related("criterion"))
 
     class Meta:
         model = Rating
-        fields = ["criterion", "level", "note", "source_url", "reviewed_on"]
+        fields = ["criterion", "level", "note", "internal_note", "source_url", "reviewed_on"]
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -47,11 +51,7 @@ class RatingForm(forms.ModelForm):
         self.fields["level"].queryset = levels
 
 
-class FrameworkForm(forms.ModelForm):
-    """Refuses to overwrite a save another editor made after this page was opened."""
-
-    loaded_at = forms.CharField(widget=forms.HiddenInput, required=False)
-
+class FrameworkForm(VersionedModelForm):
     class Meta:
         model = Framework
         fields = [
@@ -74,78 +74,89 @@ class FrameworkForm(forms.ModelForm):
             "symbol",
         ]
 
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        if self.instance.pk and not self.is_bound:
-            # Read the stored row, not the instance: the history page builds this form from an
-            # old version, and reverting must be checked against what is saved now.
-            current = (
-                Framework.objects.filter(pk=self.instance.pk)
-                .values_list("updated_at", flat=True)
-                .first()
-            )
-            self.initial["loaded_at"] = (current or self.instance.updated_at).isoformat()
 
-    def clean(self):
-        cleaned = super().clean()
-        if not self.instance.pk:
-            return cleaned
-        # Lock the row so that two saves arriving together are checked one after the other.
-        current = (
-            Framework.objects.select_for_update()
-            .filter(pk=self.instance.pk)
-            .values_list("updated_at", flat=True)
-            .first()
-        )
-        loaded = cleaned.get("loaded_at") or ""
-        if current is not None and loaded != current.isoformat():
-            who = (
-                Framework.history.filter(id=self.instance.pk)
-                .select_related("history_user")
-                .order_by("-history_date")
-                .first()
-            )
-            by = f" by {who.history_user}" if who and who.history_user else ""
-            # The next save is a deliberate choice to keep this version, so accept it then.
-            self.data = self.data.copy()
-            self.data["loaded_at"] = current.isoformat()
-            raise forms.ValidationError(
-                "Another editor saved this framework%(by)s at %(when)s UTC, after you opened "
-                "it. Nothing was saved and your changes are still in the form. Open the "
-                "framework in a new tab to see theirs; save again to keep yours instead.",
-                code="stale",
-                params={"by": by, "when": current.strftime("%Y-%m-%d %H:%M:%S")},
-            )
-        return cleaned
+class VersionedFields:
+    """Every catalog page (and inline) carries the version its rows were opened at."""
+
+    form = VersionedModelForm
+
+    def get_fields(self, request, obj=None):
+        fields = list(super().get_fields(request, obj))
+        return fields if VERSION_FIELD in fields else [*fields, VERSION_FIELD]
+
+    def get_fieldsets(self, request, obj=None):
+        fieldsets = super().get_fieldsets(request, obj)
+        if VERSION_FIELD in flatten_fieldsets(fieldsets):
+            return fieldsets
+        (name, options), *rest = fieldsets
+        return [(name, {**options, "fields": [*options["fields"], VERSION_FIELD]}), *rest]
 
 
-class RatingInline(admin.TabularInline):
+class VersionedInline(VersionedFields, admin.TabularInline):
+    formset = VersionedInlineFormSet
+    extra = 0
+
+
+class CatalogAdmin(VersionedFields, SimpleHistoryAdmin):
+    """The admin of every catalog model: locked saves, history, and ids checked before use."""
+
+    def save_model(self, request, obj, form, change):
+        # A page saved for its inline rows alone leaves the row itself (and its version) as it
+        # is, so that nobody else's open page of it goes stale for nothing.
+        if change and not form.edited_fields():
+            return
+        super().save_model(request, obj, form, change)
+
+    def get_changelist_form(self, request, **kwargs):
+        kwargs.setdefault("form", VersionedModelForm)
+        return super().get_changelist_form(request, **kwargs)
+
+    def _checked_id(self, value, field):
+        try:
+            return field.to_python(unquote(value))
+        except ValidationError:
+            raise Http404(f"No {self.model._meta.verbose_name} has the id “{value}”.") from None
+
+    def history_view(self, request, object_id, extra_context=None):
+        self._checked_id(object_id, self.model._meta.pk)
+        return super().history_view(request, object_id, extra_context)
+
+    def history_form_view(self, request, object_id, version_id, extra_context=None):
+        self._checked_id(object_id, self.model._meta.pk)
+        self._checked_id(version_id, self.model.history.model._meta.pk)
+        # A revert is a save like any other: one transaction, so that its lock holds (the
+        # history page opens none of its own; Django's change page does the same).
+        with transaction.atomic(using=router.db_for_write(self.model)):
+            return super().history_form_view(request, object_id, version_id, extra_context)
+
+
+class RatingInline(VersionedInline):
     model = Rating
     form = RatingForm
     extra = 0
     fields = ["criterion", "level", "note", "source_url", "reviewed_on"]
 
 
-class FrameworkCapabilityInline(admin.TabularInline):
+class FrameworkCapabilityInline(VersionedInline):
     model = FrameworkCapability
     extra = 0
     fields = ["capability", "support", "extension", "detail", "source_url"]
 
 
-class ProConInline(admin.TabularInline):
+class ProConInline(VersionedInline):
     model = ProCon
     extra = 0
     fields = ["kind", "text", "source_url", "position"]
 
 
-class UseCaseFitInline(admin.TabularInline):
+class UseCaseFitInline(VersionedInline):
     model = UseCaseFit
     extra = 0
     fields = ["use_case", "fit", "note"]
 
 
 @admin.register(Framework)
-class FrameworkAdmin(SimpleHistoryAdmin):
+class FrameworkAdmin(CatalogAdmin):
     form = FrameworkForm
     list_display = [
         "name",
@@ -162,7 +173,7 @@ class FrameworkAdmin(SimpleHistoryAdmin):
     save_on_top = True
     inlines = [RatingInline, FrameworkCapabilityInline, ProConInline, UseCaseFitInline]
     fieldsets = [
-        (None, {"fields": ["name", "slug", "tagline", "category", "is_published", "loaded_at"]}),
+        (None, {"fields": ["name", "slug", "tagline", "category", "is_published"]}),
         ("What visitors read", {"fields": ["overview", "best_for", "choose_if"]}),
         (
             "Facts",
@@ -189,6 +200,8 @@ class FrameworkAdmin(SimpleHistoryAdmin):
                 rated=Count("ratings", distinct=True),
                 criteria_total=Value(Criterion.objects.count(), output_field=IntegerField()),
             )
+            # A GROUP BY drops Meta.ordering; the autocomplete pages through this queryset.
+            .order_by("name")
         )
 
     @admin.display(description="Rated", ordering="rated")
@@ -229,14 +242,14 @@ class FrameworkAdmin(SimpleHistoryAdmin):
         self.message_user(request, f"Unpublished {changed} framework(s).", messages.SUCCESS)
 
 
-class LevelInline(admin.TabularInline):
+class LevelInline(VersionedInline):
     model = Level
     extra = 0
     fields = ["label", "value", "position"]
 
 
 @admin.register(Criterion)
-class CriterionAdmin(SimpleHistoryAdmin):
+class CriterionAdmin(CatalogAdmin):
     list_display = ["name", "slug", "default_weight", "position", "level_count"]
     list_editable = ["default_weight", "position"]
     search_fields = ["name", "slug", "help_text"]
@@ -252,20 +265,20 @@ class CriterionAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(Capability)
-class CapabilityAdmin(SimpleHistoryAdmin):
+class CapabilityAdmin(CatalogAdmin):
     list_display = ["name", "slug", "position", "description"]
     list_editable = ["position"]
     search_fields = ["name", "slug", "description"]
     prepopulated_fields = {"slug": ["name"]}
 
 
-class UseCasePresetInline(admin.TabularInline):
+class UseCasePresetInline(VersionedInline):
     model = UseCasePreset
     extra = 0
     fields = ["criterion", "weight"]
 
 
-class UseCaseFitByUseCaseInline(admin.TabularInline):
+class UseCaseFitByUseCaseInline(VersionedInline):
     model = UseCaseFit
     extra = 0
     fields = ["framework", "fit", "note"]
@@ -273,7 +286,7 @@ class UseCaseFitByUseCaseInline(admin.TabularInline):
 
 
 @admin.register(UseCase)
-class UseCaseAdmin(SimpleHistoryAdmin):
+class UseCaseAdmin(CatalogAdmin):
     list_display = ["name", "slug", "fit_weight", "position"]
     list_editable = ["position"]
     search_fields = ["name", "slug", "description"]
@@ -282,14 +295,22 @@ class UseCaseAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(Rating)
-class RatingAdmin(SimpleHistoryAdmin):
+class RatingAdmin(CatalogAdmin):
     form = RatingForm
     list_display = ["framework", "criterion", "level_label", "reviewed_on", "has_source"]
     list_filter = ["criterion", "reviewed_on", "framework__is_published"]
     search_fields = ["framework__name", "criterion__name", "note"]
     list_select_related = ["framework", "criterion", "level"]
     autocomplete_fields = ["framework"]
-    fields = ["framework", "criterion", "level", "note", "source_url", "reviewed_on"]
+    fields = [
+        "framework",
+        "criterion",
+        "level",
+        "note",
+        "internal_note",
+        "source_url",
+        "reviewed_on",
+    ]
 
     @admin.display(description="Level", ordering="level__value")
     def level_label(self, obj):
@@ -301,7 +322,7 @@ class RatingAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(FrameworkCapability)
-class FrameworkCapabilityAdmin(SimpleHistoryAdmin):
+class FrameworkCapabilityAdmin(CatalogAdmin):
     list_display = ["framework", "capability", "support", "extension"]
     list_filter = ["support", "capability"]
     search_fields = ["framework__name", "capability__name", "extension", "detail"]
@@ -310,7 +331,7 @@ class FrameworkCapabilityAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(ProCon)
-class ProConAdmin(SimpleHistoryAdmin):
+class ProConAdmin(CatalogAdmin):
     list_display = ["framework", "kind", "text"]
     list_filter = ["kind"]
     search_fields = ["framework__name", "text"]
@@ -319,7 +340,7 @@ class ProConAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(UseCaseFit)
-class UseCaseFitAdmin(SimpleHistoryAdmin):
+class UseCaseFitAdmin(CatalogAdmin):
     list_display = ["framework", "use_case", "fit", "note"]
     list_filter = ["use_case", "fit"]
     search_fields = ["framework__name", "use_case__name", "note"]

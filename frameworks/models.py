@@ -8,7 +8,7 @@ Every model that feeds results bumps the catalog version when saved or deleted (
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
 from django.db import models
-from django.db.models import Q
+from django.db.models import F, Q
 from django.urls import reverse
 from django.utils import timezone
 from simple_history.models import HistoricalRecords
@@ -34,12 +34,38 @@ def internal_note_field():
     )
 
 
+class Versioned(models.Model):
+    """A row editors change: every save moves its version on, so that a form opened on an older
+    version can tell that someone else saved in between (see ``frameworks.locking``)."""
+
+    version = models.PositiveIntegerField(default=1, editable=False)
+
+    class Meta:
+        abstract = True
+
+    def save(self, *args, **kwargs):
+        if not self._state.adding:
+            # Counted by the database, not from this instance, so that a stale copy saved
+            # elsewhere (a script, an import) still moves the version on. Django reads the new
+            # value back in the same UPDATE.
+            self.version = F("version") + 1
+            update_fields = kwargs.get("update_fields")
+            if update_fields is not None:
+                kwargs["update_fields"] = {*update_fields, "version"}
+        super().save(*args, **kwargs)
+
+
+def tracked_history():
+    # The version is bookkeeping, not content: keep it out of the history and its diffs.
+    return HistoricalRecords(excluded_fields=["version"])
+
+
 class FrameworkQuerySet(models.QuerySet):
     def published(self):
         return self.filter(is_published=True)
 
 
-class Framework(models.Model):
+class Framework(Versioned):
     class Category(models.TextChoices):
         FULL_STACK = "full-stack", "Full-stack"
         MICRO = "micro", "Micro framework"
@@ -87,7 +113,7 @@ class Framework(models.Model):
 
     objects = FrameworkQuerySet.as_manager()
 
-    history = HistoricalRecords()
+    history = tracked_history()
 
     class Meta:
         ordering = ["name"]
@@ -108,7 +134,7 @@ class Framework(models.Model):
             raise ValidationError({"first_release": "The first release cannot be in the future."})
 
 
-class Criterion(models.Model):
+class Criterion(Versioned):
     name = models.CharField(max_length=80, unique=True)
     slug = models.SlugField(
         max_length=60,
@@ -121,7 +147,7 @@ class Criterion(models.Model):
     default_weight = weight_field(help_text="Weight 0–5 used when a visitor sets none.")
     position = models.PositiveSmallIntegerField(default=0, help_text="Order in forms and tables.")
 
-    history = HistoricalRecords()
+    history = tracked_history()
 
     class Meta:
         ordering = ["position", "name"]
@@ -139,7 +165,7 @@ class Criterion(models.Model):
         return reverse("frameworks:methodology") + f"#criterion-{self.slug}"
 
 
-class Level(models.Model):
+class Level(Versioned):
     """One labelled step of a criterion's scale; its value is the share of points it earns."""
 
     criterion = models.ForeignKey(Criterion, on_delete=models.CASCADE, related_name="levels")
@@ -150,7 +176,7 @@ class Level(models.Model):
     )
     position = models.PositiveSmallIntegerField(default=0, help_text="Worst first.")
 
-    history = HistoricalRecords()
+    history = tracked_history()
 
     class Meta:
         ordering = ["criterion__position", "position", "value"]
@@ -163,7 +189,7 @@ class Level(models.Model):
         return f"{self.criterion.name}: {self.label}" if self.criterion_id else self.label
 
 
-class Capability(models.Model):
+class Capability(Versioned):
     name = models.CharField(max_length=80, unique=True)
     slug = models.SlugField(
         max_length=60, unique=True, help_text="Used as a require=<slug> must-have in shared links."
@@ -171,7 +197,7 @@ class Capability(models.Model):
     description = models.CharField(max_length=240, blank=True)
     position = models.PositiveSmallIntegerField(default=0)
 
-    history = HistoricalRecords()
+    history = tracked_history()
 
     class Meta:
         ordering = ["position", "name"]
@@ -184,7 +210,7 @@ class Capability(models.Model):
         return reverse("frameworks:methodology") + f"#capability-{self.slug}"
 
 
-class UseCase(models.Model):
+class UseCase(Versioned):
     name = models.CharField(max_length=100, unique=True)
     slug = models.SlugField(max_length=60, unique=True)
     description = models.CharField(max_length=240, blank=True)
@@ -193,7 +219,7 @@ class UseCase(models.Model):
     )
     position = models.PositiveSmallIntegerField(default=0)
 
-    history = HistoricalRecords()
+    history = tracked_history()
 
     class Meta:
         ordering = ["position", "name"]
@@ -210,14 +236,14 @@ class UseCase(models.Model):
         return reverse("frameworks:compare") + f"?use_case={self.slug}"
 
 
-class UseCasePreset(models.Model):
+class UseCasePreset(Versioned):
     """The weight a use case gives a criterion when a visitor picks that use case."""
 
     use_case = models.ForeignKey(UseCase, on_delete=models.CASCADE, related_name="presets")
     criterion = models.ForeignKey(Criterion, on_delete=models.CASCADE, related_name="presets")
     weight = weight_field()
 
-    history = HistoricalRecords()
+    history = tracked_history()
 
     class Meta:
         ordering = ["use_case", "criterion__position"]
@@ -230,7 +256,7 @@ class UseCasePreset(models.Model):
         return f"{self.use_case} · {self.criterion}: {self.weight}"
 
 
-class Rating(models.Model):
+class Rating(Versioned):
     framework = models.ForeignKey(Framework, on_delete=models.CASCADE, related_name="ratings")
     criterion = models.ForeignKey(Criterion, on_delete=models.CASCADE, related_name="ratings")
     level = models.ForeignKey(
@@ -247,7 +273,7 @@ class Rating(models.Model):
     source_url = models.URLField("source", blank=True)
     reviewed_on = models.DateField(default=timezone.localdate)
 
-    history = HistoricalRecords()
+    history = tracked_history()
 
     class Meta:
         ordering = ["framework__name", "criterion__position"]
@@ -271,7 +297,7 @@ class Rating(models.Model):
             )
 
 
-class FrameworkCapability(models.Model):
+class FrameworkCapability(Versioned):
     class Support(models.TextChoices):
         BUILT_IN = "built_in", "Built in"
         PARTIAL = "partial", "Built in, limited"
@@ -288,7 +314,7 @@ class FrameworkCapability(models.Model):
     internal_note = internal_note_field()
     source_url = models.URLField("source", blank=True)
 
-    history = HistoricalRecords()
+    history = tracked_history()
 
     class Meta:
         ordering = ["framework__name", "capability__position"]
@@ -316,7 +342,7 @@ class FrameworkCapability(models.Model):
             raise ValidationError({"extension": "Name the extension that provides this."})
 
 
-class ProCon(models.Model):
+class ProCon(Versioned):
     class Kind(models.TextChoices):
         PRO = "pro", "Pro"
         CON = "con", "Con"
@@ -327,7 +353,7 @@ class ProCon(models.Model):
     source_url = models.URLField("source", blank=True)
     position = models.PositiveSmallIntegerField(default=0)
 
-    history = HistoricalRecords()
+    history = tracked_history()
 
     class Meta:
         ordering = ["framework__name", "kind", "position", "id"]
@@ -343,7 +369,7 @@ class ProCon(models.Model):
         return f"{self.framework} {self.get_kind_display().lower()}: {self.text}"
 
 
-class UseCaseFit(models.Model):
+class UseCaseFit(Versioned):
     framework = models.ForeignKey(Framework, on_delete=models.CASCADE, related_name="fits")
     use_case = models.ForeignKey(UseCase, on_delete=models.CASCADE, related_name="fits")
     fit = models.PositiveSmallIntegerField(
@@ -352,7 +378,7 @@ class UseCaseFit(models.Model):
     note = models.CharField(max_length=300, blank=True)
     internal_note = internal_note_field()
 
-    history = HistoricalRecords()
+    history = tracked_history()
 
     class Meta:
         ordering = ["framework__name", "use_case__position"]

@@ -140,6 +140,42 @@ def point(db):
     return _point
 
 
+# --- A small catalog for the admin tests (tests/test_admin*.py, tests/test_edit_conflicts.py) ---
+
+
+@pytest.fixture
+def small_catalog(
+    make_framework, make_criterion, rate, make_capability, support, make_use_case, fit, point
+):
+    flask = make_framework("flask", name="Flask", last_reviewed="2026-11-01")
+    bottle = make_framework("bottle", name="Bottle", is_published=False)
+    ease = make_criterion(
+        "learning-curve",
+        name="Learning curve",
+        levels=(("Steep", 25), ("Moderate", 60), ("Easy", 100)),
+    )
+    speed = make_criterion(
+        "performance", name="Performance", levels=(("Low", 30), ("Medium", 60), ("High", 100))
+    )
+    rate(flask, ease, "Easy", note="Small API.", source_url="https://flask.palletsprojects.com/")
+    rate(flask, speed, "Medium")
+    rate(bottle, ease, "Easy")
+    orm = make_capability("orm", name="ORM")
+    support(flask, orm, "extension", extension="Flask-SQLAlchemy")
+    use_case = make_use_case("small-medium-apis", name="Small APIs", presets={ease: 4})
+    fit(flask, use_case, 5, note="Its home ground.")
+    point(flask, "pro", "Little to learn")
+    point(flask, "con", "Few tools built in")
+    return {"flask": flask, "bottle": bottle, "ease": ease, "speed": speed}
+
+
+@pytest.fixture
+def editor_client(client, editor):
+    """The test client, logged in as the editor."""
+    client.force_login(editor)
+    return client
+
+
 # --- Browser tests (tests/test_e2e.py, tests/test_accessibility.py) ---------------------------
 
 

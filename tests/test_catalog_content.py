@@ -249,17 +249,7 @@ def test_internal_notes_appear_on_no_public_page_or_api_answer(client, internal_
 
 @pytest.mark.parametrize(
     "kind",
-    [
-        pytest.param(
-            "rating",
-            marks=pytest.mark.xfail(
-                strict=True,
-                reason="RatingAdmin lists its fields; internal_note is added to them at merge",
-            ),
-        ),
-        "capability",
-        "fit",
-    ],
+    ["rating", "capability", "fit"],
 )
 def test_internal_notes_appear_in_the_admin_change_page(client, editor, internal_notes, kind):
     client.force_login(editor)

@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('frameworks', '0003_history'),
+        ('frameworks', '0004_row_versions'),
     ]
 
     operations = [
