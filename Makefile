@@ -10,7 +10,7 @@ POSTGRES_URL ?= postgres://postgres@127.0.0.1:5432/comparator
 AXE_VERSION := 4.14.1
 LIGHTHOUSE_VERSION := 13.5.0
 
-.PHONY: run test install install-dev browser test-sqlite test-postgres lint bench audit screenshots clean
+.PHONY: run test install install-dev browser test-sqlite test-postgres lint bench audit screenshots mutation clean
 
 install:
 	@python$(PYTHON_VERSION) -m uv --version >/dev/null 2>&1 || python$(PYTHON_VERSION) -m pip install --quiet uv
@@ -47,6 +47,17 @@ bench: install-dev
 	@command -v wrk >/dev/null || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq wrk >/dev/null; }
 	$(RUN) python bench/run.py
 
+# Mutation testing of the scoring engine (frameworks/scoring.py) against the fast, database-free
+# tests; configured in pyproject.toml's [tool.mutmut]. Prints the kill rate and every surviving
+# mutant, and fails under MUTATION_MIN percent killed. Slow (about 15 minutes on 2 cores), so
+# not part of `make test`. Fewer hypothesis examples per mutant: SCORING_EXAMPLES_SCALE.
+MUTATION_MIN ?= 90
+mutation: install-dev
+	rm -rf mutants
+	SCORING_EXAMPLES_SCALE=0.1 $(RUN) mutmut run --max-children $$(nproc) >/dev/null
+	$(RUN) mutmut export-cicd-stats >/dev/null
+	$(RUN) python tests/mutation_report.py --min $(MUTATION_MIN)
+
 audit: install-dev browser
 	$(RUN) python bench/audit.py
 
@@ -56,4 +67,4 @@ screenshots: install-dev browser
 	$(RUN) python bench/audit.py --screenshots --no-lighthouse
 
 clean:
-	rm -rf .venv node_modules staticfiles .pytest_cache
+	rm -rf .venv node_modules staticfiles .pytest_cache mutants

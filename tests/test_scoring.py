@@ -185,10 +185,12 @@ def test_use_case_adds_a_fit_term_in_the_same_breakdown():
     winner = ranking.results[0]
     assert winner.slug == "fast"
     fit = winner.breakdown[-1]
-    assert (fit.key, fit.label, fit.weight, fit.points, fit.max_points) == (
+    assert (fit.key, fit.name, fit.label, fit.weight, fit.share, fit.points, fit.max_points) == (
         scoring.FIT_TERM,
+        "Fit: APIs",
         "5/5",
         2,
+        1.0,
         20.0,
         20.0,
     )
@@ -369,6 +371,175 @@ def test_no_single_change_reports_none():
     weak = fw("weak", 0, 0, 0)
     ranking = rank({"speed": 3, "ease": 3, "tools": 3}, frameworks=(dominant, weak))
     assert ranking.change is None
+
+
+def test_a_challenger_that_no_weight_can_help_does_not_hide_one_further_down():
+    # weights c0 2, c1 1, c2 4 (total 7). Sums of weight × value: f0 510, f1 410, f3 290,
+    # f2 230. Nothing of size 1-3 changes the leader; c2 4 -> 0 leaves f0 230 and f3 250.
+    # (For c2, f1 would need 11 steps down: out of range, which must not end the search.)
+    criteria = tuple(CriterionSpec(f"c{i}", f"C{i}", 1) for i in range(3))
+
+    def rated(slug, *values):
+        return FrameworkSpec(
+            slug=slug,
+            name=slug.upper(),
+            ratings={c.slug: RatingSpec("l", v) for c, v in zip(criteria, values, strict=True)},
+        )
+
+    frameworks = (
+        rated("f0", 90, 50, 70),
+        rated("f1", 60, 50, 60),
+        rated("f2", 10, 10, 50),
+        rated("f3", 90, 70, 10),
+    )
+    ranking = rank({"c0": 2, "c1": 1, "c2": 4}, frameworks=frameworks, criteria=criteria)
+    assert order(ranking) == ["f0", "f1", "f3", "f2"]
+    change = ranking.change
+    assert (change.criterion, change.from_weight, change.to_weight, change.new_leader) == (
+        "c2",
+        4,
+        0,
+        "f3",
+    )
+
+
+def test_between_raising_and_lowering_by_as_much_the_better_ranked_challenger_decides():
+    # weights c0 5, c1 2, c2 4: f0 460, f2 450, f1 440. On c1, 2 -> 1 puts f2 first (420 vs
+    # 450) and 2 -> 3 puts f1 first (500 vs 540); f2 ranks higher, so lowering is reported.
+    # c0 needs 2 steps (5 -> 3: f0 420, f1 440).
+    criteria = tuple(CriterionSpec(f"c{i}", f"C{i}", 1) for i in range(3))
+
+    def rated(slug, *values):
+        return FrameworkSpec(
+            slug=slug,
+            name=slug.upper(),
+            ratings={c.slug: RatingSpec("l", v) for c, v in zip(criteria, values, strict=True)},
+        )
+
+    frameworks = (rated("f0", 20, 40, 70), rated("f1", 0, 100, 60), rated("f2", 90, 0, 0))
+    ranking = rank({"c0": 5, "c1": 2, "c2": 4}, frameworks=frameworks, criteria=criteria)
+    assert order(ranking) == ["f0", "f2", "f1"]
+    change = ranking.change
+    assert (change.criterion, change.from_weight, change.to_weight, change.new_leader) == (
+        "c1",
+        2,
+        1,
+        "f2",
+    )
+
+
+def test_the_search_goes_on_past_a_larger_change_to_a_smaller_one_later():
+    # Only speed weighted (1): leader 90, challenger 0. Speed cannot go low enough (2 steps
+    # from 1); ease 0 -> 2 works (120 > 90) and tools 0 -> 1 works (100 > 90): tools it is,
+    # though it comes last.
+    leader = fw("leader", 90, 0, 0)
+    challenger = fw("challenger", 0, 60, 100)
+    ranking = rank({"speed": 1, "ease": 0, "tools": 0}, frameworks=(leader, challenger))
+    change = ranking.change
+    assert (change.criterion, change.from_weight, change.to_weight) == ("tools", 0, 1)
+
+
+def test_a_change_may_raise_a_weight_from_zero_past_the_total():
+    # speed 1 only: leader 100, challenger 0; ease 0 -> 2 gives 100 vs 200 (0 -> 1 ties).
+    leader = fw("leader", 100, 0, 0)
+    challenger = fw("challenger", 0, 100, 0)
+    ranking = rank({"speed": 1, "ease": 0, "tools": 0}, frameworks=(leader, challenger))
+    change = ranking.change
+    assert (change.criterion, change.from_weight, change.to_weight) == ("ease", 0, 2)
+
+
+def test_a_change_may_leave_a_single_weight():
+    # speed 1, ease 1: leader (100, 0), challenger (0, 100) tie at 50 and the leader wins on
+    # its name... "challenger" sorts first, so name them the other way round.
+    leader = fw("leader", 100, 0, 0, name="Able")
+    challenger = fw("challenger", 0, 100, 0, name="Baker")
+    ranking = rank({"speed": 1, "ease": 1, "tools": 0}, frameworks=(leader, challenger))
+    assert order(ranking) == ["leader", "challenger"]
+    # speed 1 -> 0 (total 1) and ease 1 -> 2 both work with one step: speed comes first.
+    change = ranking.change
+    assert (change.criterion, change.from_weight, change.to_weight) == ("speed", 1, 0)
+
+
+def test_an_unrated_criterion_counts_as_zero_in_the_change_search():
+    # speed 1 only: leader 100, challenger 99. The leader has no rating for ease, the
+    # challenger 1: ease 0 -> 2 gives 100 vs 101.
+    leader = FrameworkSpec(slug="leader", name="Leader", ratings={"speed": RatingSpec("x", 100)})
+    challenger = FrameworkSpec(
+        slug="challenger",
+        name="Challenger",
+        ratings={"speed": RatingSpec("x", 99), "ease": RatingSpec("y", 1)},
+    )
+    ranking = rank({"speed": 1, "ease": 0, "tools": 0}, frameworks=(leader, challenger))
+    change = ranking.change
+    assert (change.criterion, change.to_weight, change.new_leader) == ("ease", 2, "challenger")
+
+
+def test_unrated_and_fit_terms_report_their_share_and_name():
+    use_case = UseCaseSpec("apis", "APIs", fit_weight=1)
+    bare = FrameworkSpec(slug="bare", name="Bare", fits={"apis": FitSpec(4)})
+    ranking = rank({"speed": 1, "ease": 0, "tools": 0}, frameworks=(bare,), use_case=use_case)
+    speed, _, _, fit = ranking.results[0].breakdown
+    assert (speed.label, speed.share, speed.points) == ("Not rated", 0.0, 0.0)
+    assert (fit.name, fit.label, fit.share, fit.points) == ("Fit: APIs", "4/5", 0.8, 40.0)
+    none = rank(
+        {"speed": 1, "ease": 0, "tools": 0}, frameworks=(fw("x", 0, 0, 0),), use_case=use_case
+    )
+    fit = none.results[0].breakdown[-1]
+    assert (fit.label, fit.share, fit.points) == ("Not rated", 0.0, 0.0)
+    # Unrated earns no top marks.
+    assert not any(reason.startswith("Top marks") for reason in ranking.results[0].reasons)
+
+
+def test_reasons_name_the_weighted_criteria_heaviest_first():
+    criteria = (SPEED, EASE, TOOLS, CriterionSpec("docs", "Docs", 3))
+    strong = FrameworkSpec(
+        slug="strong",
+        name="Strong",
+        ratings={c.slug: RatingSpec("Top", 100) for c in criteria},
+    )
+    weak = FrameworkSpec(
+        slug="weak",
+        name="Weak",
+        ratings={
+            "speed": RatingSpec("Slow", 0),
+            "ease": RatingSpec("Hard", 40),
+            "tools": RatingSpec("Few", 10),
+            "docs": RatingSpec("Good", 41),
+        },
+    )
+    weights = {"speed": 2, "ease": 5, "tools": 2, "docs": 0}
+    ranking = rank(weights, frameworks=(strong, weak), criteria=criteria)
+    by_slug = {r.slug: r for r in ranking.results}
+    # Heaviest first, then by name; at most three; docs has no weight and is never named.
+    assert by_slug["strong"].reasons == ("Top marks on ease (Top), speed (Top), tools (Top).",)
+    # At most two where it loses points (40 % or less); 41 % does not count.
+    assert by_slug["weak"].reasons == ("Loses points on ease (Hard), speed (Slow).",)
+
+
+def test_a_kept_table_gives_the_same_rankings_and_keeps_its_work():
+    weights = {"speed": 1, "ease": 2, "tools": 3}
+    fresh = rank(weights)
+    table = scoring.Table(CRITERIA, ALL)
+    kept = rank(weights, table=table)
+    assert kept == fresh and kept.codes == fresh.codes
+    # The layout of the table's own frameworks and each framework's row are kept, not redone.
+    assert table.layout(ALL) is table.layout(ALL)
+    assert table.row(FAST) is table.row(FAST)
+    cells = len(table.cells)
+    assert cells == 7  # the distinct (criterion, level) pairs: 2 + 2 + 3
+    rank({"speed": 5, "ease": 0, "tools": 1}, table=table)
+    assert len(table.cells) == cells
+    # Another set of frameworks over the same table: its own layout, the same answers.
+    subset = (FULL, EASY)
+    assert rank(weights, frameworks=subset, table=table) == rank(weights, frameworks=subset)
+    assert table.layout(subset) is not table.layout(ALL)
+    # An edited framework (a new spec under the same slug) gets a row of its own.
+    edited = fw("fast", 0, 0, 0)
+    assert table.row(edited) != table.row(FAST)
+    assert order(rank(weights, frameworks=(edited, EASY), table=table)) == ["easy", "fast"]
+    # A table over other criteria is not used.
+    other = scoring.Table((SPEED,), ALL)
+    assert rank(weights, table=other) == fresh
 
 
 # Generated catalogs --------------------------------------------------------------------------
