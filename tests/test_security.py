@@ -171,14 +171,20 @@ def test_the_header_score_catches_what_it_claims_to(client, shipped_catalog):
     with override_settings(**PRODUCTION):
         redirect = client.get("/")
         response = client.get("/", secure=True)
+    clean, failures = observatory_score(response, redirect)
+    assert failures == [] and clean >= 100
     plain = SimpleCookie()
     plain["sessionid"] = "x"
     plain["sessionid"]["secure"] = True  # secure but readable by scripts
     score, failures = observatory_score(response, redirect, list(plain.values()))
-    assert failures == ["session cookie readable by scripts"] and score < 100
+    assert failures == ["session cookie readable by scripts"] and score == clean - 10
     plain["sessionid"]["secure"] = False
     score, failures = observatory_score(response, redirect, list(plain.values()))
-    assert failures == ["cookie sessionid not secure"]
+    assert failures == ["cookie sessionid not secure"] and score == clean - 20
+    plain["sessionid"]["secure"] = plain["sessionid"]["httponly"] = True
+    plain["sessionid"]["samesite"] = "Lax"
+    score, failures = observatory_score(response, redirect, list(plain.values()))
+    assert failures == [] and score == clean + 5
     del response["Content-Security-Policy"]
     response["Strict-Transport-Security"] = "max-age=300"
     score, failures = observatory_score(response, response)

@@ -45,6 +45,14 @@ def only(criterion, weight=5):
     return weights | {f"w-{criterion}": str(weight)}
 
 
+def test_the_shipped_catalog_has_what_the_readme_counts(shipped_catalog):
+    """README: "16 frameworks, 14 capabilities you can require, nine project types"."""
+    snapshot = catalog.current_snapshot()
+    assert len(snapshot.frameworks) == 16
+    assert len(snapshot.capability_names) == 14
+    assert len(snapshot.use_cases) == 9
+
+
 def test_shipped_ratings_reproduce_the_seed_table(shipped_catalog):
     snapshot = catalog.current_snapshot()
     for criterion, labels in SEED_TABLE.items():
