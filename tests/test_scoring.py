@@ -81,6 +81,11 @@ def test_score_is_weighted_share_of_best_possible():
     assert [c.points for c in full.breakdown] == [15.0, 15.0, 50.0]
     assert [c.max_points for c in full.breakdown] == [25.0, 25.0, 50.0]
     assert [c.share for c in full.breakdown] == [0.6, 0.6, 1.0]
+    assert [(c.key, c.name, c.weight, c.label) for c in full.breakdown] == [
+        ("speed", "Speed", 1, "60"),
+        ("ease", "Ease", 1, "60"),
+        ("tools", "Tools", 2, "100"),
+    ]
 
 
 def test_two_thirds_is_rounded_to_66_7_not_floored():
@@ -230,6 +235,92 @@ def test_an_unrated_fit_earns_nothing_and_a_zero_fit_weight_counts_for_nothing()
     }
 
 
+def test_the_largest_remainder_gets_the_missing_tenth_even_the_fit_terms():
+    # Total weight 7. Terms: c0 4 * 47 / 7 = 26.857…, c1 2 * 69 / 7 = 19.714…, fit
+    # 100 * 1 * (3/5) / 7 = 8.571…; score 386 / 7 = 55.142… -> 55.1. Floors add up to 55.0;
+    # the one missing tenth goes to the fit term (remainder 5/7, ahead of c0's 4/7).
+    criteria = (CriterionSpec("c0", "C0", 1), CriterionSpec("c1", "C1", 1))
+    use_case = UseCaseSpec("u", "U", fit_weight=1)
+    framework = FrameworkSpec(
+        slug="f",
+        name="F",
+        ratings={"c0": RatingSpec("l", 47), "c1": RatingSpec("l", 69)},
+        fits={"u": FitSpec(3)},
+    )
+    ranking = rank(
+        {"c0": 4, "c1": 2}, frameworks=(framework,), criteria=criteria, use_case=use_case
+    )
+    result = ranking.results[0]
+    assert result.score == 55.1
+    assert [c.points for c in result.breakdown] == [26.8, 19.7, 8.6]
+    assert [c.max_points for c in result.breakdown] == [57.1, 28.6, 14.3]
+
+
+def test_among_equal_remainders_the_earlier_term_gets_the_tenth_and_the_fit_comes_last():
+    # Total weight 7. c0 42 / 7 = 6.0 exactly; c1 5 * 82 / 7 = 58.571…; fit 100 * (3/5) / 7
+    # = 8.571…: c1 and the fit have the same remainder. Score 512 / 7 = 73.142… -> 73.1, one
+    # tenth missing: c1, the earlier term, gets it.
+    criteria = (CriterionSpec("c0", "C0", 1), CriterionSpec("c1", "C1", 1))
+    use_case = UseCaseSpec("u", "U", fit_weight=1)
+    framework = FrameworkSpec(
+        slug="f",
+        name="F",
+        ratings={"c0": RatingSpec("l", 42), "c1": RatingSpec("l", 82)},
+        fits={"u": FitSpec(3)},
+    )
+    ranking = rank(
+        {"c0": 1, "c1": 5}, frameworks=(framework,), criteria=criteria, use_case=use_case
+    )
+    assert ranking.results[0].score == 73.1
+    assert [c.points for c in ranking.results[0].breakdown] == [6.0, 58.6, 8.5]
+
+
+def test_every_term_can_get_a_tenth():
+    # weights 3, 4 (total 7): 3 * 10 / 7 = 4.285… and 4 * 11 / 7 = 6.285…; score 74 / 7 =
+    # 10.571… -> 10.6: both floors (4.2 + 6.2) need one more tenth.
+    criteria = (CriterionSpec("c0", "C0", 1), CriterionSpec("c1", "C1", 1))
+    framework = FrameworkSpec(
+        slug="f",
+        name="F",
+        ratings={"c0": RatingSpec("l", 10), "c1": RatingSpec("l", 11)},
+    )
+    ranking = rank({"c0": 3, "c1": 4}, frameworks=(framework,), criteria=criteria)
+    assert ranking.results[0].score == 10.6
+    assert [c.points for c in ranking.results[0].breakdown] == [4.3, 6.3]
+
+
+def test_a_catalog_without_criteria_ranks_without_error():
+    frameworks = (FrameworkSpec(slug="b", name="B"), FrameworkSpec(slug="a", name="A"))
+    ranking = scoring.rank(criteria=(), frameworks=frameworks, weights={})
+    assert [(r.slug, r.score, r.breakdown) for r in ranking.results] == [
+        ("a", 0.0, ()),
+        ("b", 0.0, ()),
+    ]
+    assert ranking.winner is None
+
+
+def test_every_missing_must_have_is_named():
+    ranking = rank(
+        {"speed": 1, "ease": 1, "tools": 1},
+        frameworks=(FAST,),
+        required=["orm", "admin", "orm"],
+        capability_names={"orm": "ORM", "admin": "Admin"},
+    )
+    result = ranking.results[0]
+    assert ranking.required == ("orm", "admin")
+    assert result.unmet == ("orm", "admin")
+    assert result.reasons[-1] == "Missing must-haves: ORM; Admin."
+
+
+def test_no_weight_at_all_with_a_use_case_scores_zero_without_error():
+    use_case = UseCaseSpec("apis", "APIs", fit_weight=0)
+    ranking = rank({"speed": 0, "ease": 0, "tools": 0}, use_case=use_case)
+    assert {r.score for r in ranking.results} == {0.0}
+    assert ranking.winner is None and ranking.change is None and not ranking.close_call
+    fit = ranking.results[0].breakdown[-1]
+    assert (fit.key, fit.points, fit.max_points) == (scoring.FIT_TERM, 0.0, 0.0)
+
+
 def test_ties_break_by_name_before_slug():
     # Same score; name order and slug order disagree: the name decides.
     zed = FrameworkSpec(slug="a-zed", name="Zed", ratings={"speed": RatingSpec("x", 50)})
@@ -341,6 +432,16 @@ def test_smallest_change_is_one_to_three_when_three_is_enough():
     assert (change.new_leader, change.new_leader_name) == ("challenger", "Challenger")
     applied = rank({"speed": 3, "ease": 5, "tools": 0}, frameworks=(leader, challenger))
     assert applied.winner.slug == "challenger"
+
+
+def test_smallest_change_may_raise_a_weight_to_the_maximum():
+    # weights speed 4, ease 5: leader 0 + 500, challenger 400 + 50. speed 4 -> 5 gives
+    # 500 vs 550; lowering ease 5 -> 4 works too (400 vs 440) but speed comes first.
+    leader = fw("leader", 0, 100, 0)
+    challenger = fw("challenger", 100, 10, 0)
+    ranking = rank({"speed": 4, "ease": 5, "tools": 0}, frameworks=(leader, challenger))
+    change = ranking.change
+    assert (change.criterion, change.from_weight, change.to_weight) == ("speed", 4, 5)
 
 
 def test_smallest_change_may_lower_a_weight():
@@ -507,13 +608,28 @@ def test_reasons_name_the_weighted_criteria_heaviest_first():
             "docs": RatingSpec("Good", 41),
         },
     )
-    weights = {"speed": 2, "ease": 5, "tools": 2, "docs": 0}
-    ranking = rank(weights, frameworks=(strong, weak), criteria=criteria)
+    mixed = FrameworkSpec(
+        slug="mixed",
+        name="Mixed",
+        ratings={
+            "speed": RatingSpec("Almost", 99),
+            "ease": RatingSpec("Fair", 50),
+            "tools": RatingSpec("Fair", 50),
+            "docs": RatingSpec("Top", 100),
+        },
+    )
+    weights = {"speed": 2, "ease": 5, "tools": 1, "docs": 0}
+    ranking = rank(weights, frameworks=(strong, weak, mixed), criteria=criteria)
     by_slug = {r.slug: r for r in ranking.results}
     # Heaviest first, then by name; at most three; docs has no weight and is never named.
     assert by_slug["strong"].reasons == ("Top marks on ease (Top), speed (Top), tools (Top).",)
     # At most two where it loses points (40 % or less); 41 % does not count.
     assert by_slug["weak"].reasons == ("Loses points on ease (Hard), speed (Slow).",)
+    # 99 % counts as top marks; an unweighted criterion is not named even with top marks.
+    assert by_slug["mixed"].reasons == ("Top marks on speed (Almost).",)
+    # Never more than three top marks, even when four weighted criteria earn them.
+    ranking = rank(weights | {"docs": 1}, frameworks=(strong,), criteria=criteria)
+    assert ranking.results[0].reasons == ("Top marks on ease (Top), speed (Top), docs (Top).",)
 
 
 def test_a_kept_table_gives_the_same_rankings_and_keeps_its_work():
@@ -525,6 +641,7 @@ def test_a_kept_table_gives_the_same_rankings_and_keeps_its_work():
     # The layout of the table's own frameworks and each framework's row are kept, not redone.
     assert table.layout(ALL) is table.layout(ALL)
     assert table.row(FAST) is table.row(FAST)
+    assert table.columns() is table.columns()
     cells = len(table.cells)
     assert cells == 7  # the distinct (criterion, level) pairs: 2 + 2 + 3
     rank({"speed": 5, "ease": 0, "tools": 1}, table=table)
