@@ -632,6 +632,25 @@ def test_reasons_name_the_weighted_criteria_heaviest_first():
     assert ranking.results[0].reasons == ("Top marks on ease (Top), speed (Top), docs (Top).",)
 
 
+def test_the_ranking_carries_its_inputs_and_each_breakdown_by_code():
+    use_case = UseCaseSpec("apis", "APIs", fit_weight=2)
+    weights = {"speed": 1, "ease": 2, "tools": 3}
+    ranking = rank(weights, use_case=use_case, required=["orm"], explain=2)
+    assert ranking.weights == weights and ranking.weights is not weights
+    assert ranking.use_case is use_case and ranking.required == ("orm",)
+    assert [(r.slug, r.name) for r in ranking.results] == [
+        ("full", "Full"),
+        ("fast", "Fast"),
+        ("easy", "Easy"),
+    ]
+    # Each explained result's breakdown, entry by entry, is the shared term its code names;
+    # an unexplained one has no codes.
+    assert len(ranking.codes) == 3 and ranking.codes[2] == ()
+    for result, codes in zip(ranking.results[:2], ranking.codes, strict=False):
+        assert tuple(ranking.terms[code] for code in codes) == result.breakdown
+    assert len(ranking.terms) == len({c for codes in ranking.codes for c in codes})
+
+
 def test_a_kept_table_gives_the_same_rankings_and_keeps_its_work():
     weights = {"speed": 1, "ease": 2, "tools": 3}
     fresh = rank(weights)
