@@ -49,7 +49,7 @@ bench: install-dev
 
 # Mutation testing of the scoring engine (frameworks/scoring.py) against the fast, database-free
 # tests; configured in pyproject.toml's [tool.mutmut]. Prints the kill rate and every surviving
-# mutant, and fails under MUTATION_MIN percent killed. Slow (about 15 minutes on 2 cores), so
+# mutant, and fails under MUTATION_MIN percent caught. Slow (25 minutes on a busy 2-core machine), so
 # not part of `make test`. Fewer hypothesis examples per mutant: SCORING_EXAMPLES_SCALE.
 MUTATION_MIN ?= 90
 mutation: install-dev
