@@ -13,6 +13,11 @@ the table gives the median req/s, latency percentiles, errors and the median of 
 ratios to Fortunes. Then the same over a synthetic catalog of 200 frameworks × 50 criteria,
 and last the scoring micro-benchmark (`bench/scoring_bench.py`).
 
+The raw figures (every run, every paired ratio, the scoring micro-benchmark) go to
+docs/bench/latest.json with the date, the load average before and after, the Python, Django
+and wrk versions and the git commit, so that the README's table comes from a file in the
+repository (`--json PATH` writes elsewhere).
+
 The exit status is non-zero only when something crashed (a server that does not start, an
 endpoint that does not answer 200): slow figures are for people to read, not a failure.
 """
@@ -20,8 +25,11 @@ endpoint that does not answer 200): slow figures are for people to read, not a f
 from __future__ import annotations
 
 import argparse
+import dataclasses
+import datetime
 import json
 import os
+import platform
 import secrets
 import shutil
 import signal
@@ -42,6 +50,7 @@ from bench import scoring_bench  # noqa: E402
 from bench.serving import free_port, gunicorn_command  # noqa: E402
 
 CATALOG = ROOT / "frameworks" / "seed" / "catalog.json"
+RESULTS = ROOT / "docs" / "bench" / "latest.json"
 WRK = shutil.which("wrk") or "/usr/bin/wrk"
 
 # wrk reports through this `done` hook as one JSON line, so nothing parses its text output.
@@ -220,7 +229,7 @@ def wrk(base, endpoint, criteria, *, script_dir: Path, seconds: int, args, heade
     )
 
 
-def measure(base, label, args, script_dir) -> list[tuple[str, str, Figures, float]]:
+def measure(base, label, args, script_dir, raw) -> list[tuple[str, str, Figures, float]]:
     """Each endpoint's median run, and the median of its ratios to Fortunes.
 
     This machine's speed drifts by a quarter within minutes (other tenants, CPU boost), so
@@ -273,6 +282,17 @@ def measure(base, label, args, script_dir) -> list[tuple[str, str, Figures, floa
             flush=True,
         )
         rows.append((label, endpoint.name, figures, ratio))
+        raw.append(
+            {
+                "catalog": label,
+                "endpoint": endpoint.name,
+                "path": endpoint.path,
+                "median": dataclasses.asdict(figures),
+                "times_fortunes": ratio,
+                "runs": [dataclasses.asdict(run) for run in runs],
+                "paired_ratios": ratios,
+            }
+        )
     return rows
 
 
@@ -289,6 +309,53 @@ def table(rows) -> str:
     return "\n".join(lines)
 
 
+def first_line(*command, any_status=False) -> str:
+    """The first line a command prints ("" if it fails; wrk -v exits 1 after its version)."""
+    try:
+        done = subprocess.run(command, cwd=ROOT, capture_output=True, text=True, check=False)
+    except OSError:
+        return ""
+    lines = (done.stdout + done.stderr).strip().splitlines()
+    return lines[0] if lines and (any_status or done.returncode == 0) else ""
+
+
+def write_results(path: Path, args, endpoints_raw, scoring_rows, load_before) -> None:
+    """The run's raw figures as JSON, with what is needed to judge and repeat it."""
+    import django
+
+    commit = first_line("git", "rev-parse", "HEAD")
+    dirty = bool(first_line("git", "status", "--porcelain", "--untracked-files=no"))
+    results = {
+        "date": datetime.datetime.now(datetime.UTC).isoformat(timespec="seconds"),
+        "git_commit": commit + ("-dirty" if dirty else ""),
+        "python": platform.python_version(),
+        "django": django.get_version(),
+        "wrk": first_line(WRK, "-v", any_status=True),
+        "machine": {
+            "cpus": os.cpu_count(),
+            "platform": platform.platform(),
+            "load_average_before": load_before,
+            "load_average_after": list(os.getloadavg()),
+        },
+        "settings": {
+            "duration_s": args.duration,
+            "runs": args.runs,
+            "threads": args.threads,
+            "connections": args.connections,
+            "gunicorn_workers": 2,
+            "only": args.only,
+        },
+        "endpoints": endpoints_raw,
+        "scoring": [
+            {"frameworks": f, "criteria": c, "seconds_per_ranking": seconds}
+            for f, c, seconds in scoring_rows
+        ],
+    }
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(json.dumps(results, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
+    print(f"Raw results written to {path}")
+
+
 def main(argv=None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--duration", type=int, default=5, help="seconds per wrk run")
@@ -296,6 +363,7 @@ def main(argv=None) -> int:
     parser.add_argument("--threads", type=int, default=2)
     parser.add_argument("--connections", type=int, default=32)
     parser.add_argument("--only", choices=["small", "large", "scoring"], help="one part only")
+    parser.add_argument("--json", type=Path, default=RESULTS, help="where the raw results go")
     args = parser.parse_args(argv)
     if not Path(WRK).exists():
         raise SystemExit("wrk is not installed (apt-get install wrk).")
@@ -318,7 +386,8 @@ def main(argv=None) -> int:
 
     # A stopped benchmark (SIGTERM, Ctrl-C) still stops its gunicorn in the `finally` below.
     signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))
-    rows = []
+    rows, raw, scoring_rows = [], [], []
+    load_before = list(os.getloadavg())
     started = time.monotonic()
     if args.only in (None, "small", "large"):
         small_label, small = prepare(env)
@@ -328,12 +397,12 @@ def main(argv=None) -> int:
         try:
             if args.only in (None, "small"):
                 print(f"Catalog: {small}", flush=True)
-                rows += measure(base, small_label, args, workdir)
+                rows += measure(base, small_label, args, workdir, raw)
             if args.only in (None, "large"):
                 # generate_catalog bumps the catalog version: the running workers reload.
                 manage(env, "generate_catalog", "--frameworks", "200", "--criteria", "50")
                 print("Catalog: generated 200 frameworks × 50 criteria", flush=True)
-                rows += measure(base, "200 × 50", args, workdir)
+                rows += measure(base, "200 × 50", args, workdir, raw)
         finally:
             server.terminate()
             server.wait(timeout=10)
@@ -348,8 +417,9 @@ def main(argv=None) -> int:
     if args.only in (None, "scoring"):
         print("Scoring micro-benchmark (scoring.rank alone, in memory):")
         print()
-        scoring_bench.main()
+        scoring_rows = scoring_bench.main()
     shutil.rmtree(workdir, ignore_errors=True)
+    write_results(args.json, args, raw, scoring_rows, load_before)
     print(f"\nTotal time: {time.monotonic() - started:.0f} s")
     return 0
 

@@ -65,8 +65,20 @@ def test_visitors_and_editors_at_once(tmp_path, backend):
         base = stack.enter_context(app_server(env, workers=2, threads=4))
 
         statuses, saves, lock = [], {name: [] for name in EDITORS}, threading.Lock()
+        crashes = []  # a visitor or editor thread that died: as much a failure as a 5xx
         stop = time.monotonic() + SECONDS
 
+        def counted(work):
+            def run(*args):
+                try:
+                    work(*args)
+                except BaseException as error:  # whatever it was, the test reports it
+                    with lock:
+                        crashes.append(f"{work.__name__}{args}: {error!r}")
+
+            return run
+
+        @counted
         def visit(seed):
             rng, client = random.Random(seed), Client(base)
             while time.monotonic() < stop:
@@ -74,6 +86,7 @@ def test_visitors_and_editors_at_once(tmp_path, backend):
                 with lock:
                     statuses.append(status)
 
+        @counted
         def edit(name, slug):
             client = Client(base)
             client.login(name)
@@ -97,6 +110,8 @@ def test_visitors_and_editors_at_once(tmp_path, backend):
             thread.start()
         for thread in threads:
             thread.join(timeout=SECONDS + 120)
+        assert not [t for t in threads if t.is_alive()], "a visitor or editor never finished"
+        assert not crashes, f"{len(crashes)} threads crashed: {crashes}"
 
         counts = {name: len(done) for name, done in saves.items()}
         print(f"{backend}: {len(statuses)} answers; saves per editor: {counts}")

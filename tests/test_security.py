@@ -119,6 +119,27 @@ def observatory_score(response, redirect_response, cookies=()):
     return score, failures
 
 
+#: The Content-Security-Policy the README promises, directive by directive.
+EXPECTED_CSP = {
+    "default-src": ["'none'"],
+    "script-src": ["'self'"],
+    "style-src": ["'self'"],
+    "img-src": ["'self'", "data:"],
+    "font-src": ["'self'"],
+    "connect-src": ["'self'"],
+    "manifest-src": ["'self'"],
+    "object-src": ["'none'"],
+    "base-uri": ["'self'"],
+    "form-action": ["'self'"],
+    "frame-ancestors": ["'none'"],
+}
+
+
+def csp_directives(response):
+    csp = response["Content-Security-Policy"]
+    return {part.split()[0]: part.split()[1:] for part in csp.split(";") if part.strip()}
+
+
 @pytest.mark.parametrize(
     "path", ["/", "/compare/", "/api/compare/", "/frameworks/", "/admin/login/"]
 )
@@ -127,10 +148,80 @@ def test_headers_score_a_plus(client, shipped_catalog, path):
         redirect = client.get(path)
         response = client.get(path, secure=True)
     assert response.status_code == 200
-    score, failures = observatory_score(response, redirect)
+    cookies = list(response.cookies.values())
+    if path == "/admin/login/":
+        assert [c.key for c in cookies] == ["csrftoken"]  # so the cookie checks run here
+    score, failures = observatory_score(response, redirect, cookies)
     assert failures == []
     assert score >= 100
+    assert csp_directives(response) == EXPECTED_CSP
+    assert response["Strict-Transport-Security"] == ("max-age=63072000; includeSubDomains; preload")
+    assert response["X-Content-Type-Options"] == "nosniff"
+    assert response["Referrer-Policy"] == "strict-origin-when-cross-origin"
+    assert response["X-Frame-Options"] == "DENY"
     assert response["Cross-Origin-Opener-Policy"] == "same-origin"
+    assert redirect.status_code == 301 and redirect["Location"] == "https://testserver" + path
+
+
+def test_the_header_score_catches_what_it_claims_to(client, shipped_catalog):
+    """The scorer itself: cookies without Secure or HttpOnly, a missing CSP, an HSTS too short
+    or no redirect to HTTPS each cost points, so an A+ above means something."""
+    from http.cookies import SimpleCookie
+
+    with override_settings(**PRODUCTION):
+        redirect = client.get("/")
+        response = client.get("/", secure=True)
+    clean, failures = observatory_score(response, redirect)
+    assert failures == [] and clean >= 100
+    plain = SimpleCookie()
+    plain["sessionid"] = "x"
+    plain["sessionid"]["secure"] = True  # secure but readable by scripts
+    score, failures = observatory_score(response, redirect, list(plain.values()))
+    assert failures == ["session cookie readable by scripts"] and score == clean - 10
+    plain["sessionid"]["secure"] = False
+    score, failures = observatory_score(response, redirect, list(plain.values()))
+    assert failures == ["cookie sessionid not secure"] and score == clean - 20
+    plain["sessionid"]["secure"] = plain["sessionid"]["httponly"] = True
+    plain["sessionid"]["samesite"] = "Lax"
+    score, failures = observatory_score(response, redirect, list(plain.values()))
+    assert failures == [] and score == clean + 5
+    del response["Content-Security-Policy"]
+    response["Strict-Transport-Security"] = "max-age=300"
+    score, failures = observatory_score(response, response)
+    assert failures == ["csp missing", "hsts short", "no https redirect"]
+    assert score < 100
+
+
+def test_pages_answer_a_repeat_visit_with_304_until_the_catalog_changes(client, shipped_catalog):
+    from frameworks.models import Framework
+
+    path = "/compare/?frameworks=django&frameworks=flask&w-performance=5"
+    first = client.get(path)
+    etag = first["ETag"]
+    assert first.status_code == 200 and etag
+    assert "no-cache" in first["Cache-Control"]
+    repeat = client.get(path, headers={"if-none-match": etag})
+    assert repeat.status_code == 304 and repeat.content == b""
+    assert repeat["ETag"] == etag
+    # Another question is another page.
+    other = client.get(path.replace("w-performance=5", "w-performance=1"))
+    assert other.status_code == 200 and other["ETag"] != etag
+    # An editor's save makes every kept page stale: the same request gets the new page.
+    page = client.get("/frameworks/django/")
+    assert (
+        client.get("/frameworks/django/", headers={"if-none-match": page["ETag"]}).status_code
+        == 304
+    )
+    django = Framework.objects.get(slug="django")
+    django.tagline = "A new tagline"
+    django.save()
+    after = client.get("/frameworks/django/", headers={"if-none-match": page["ETag"]})
+    assert after.status_code == 200 and after["ETag"] != page["ETag"]
+    assert "A new tagline" in after.content.decode()
+    assert client.get(path, headers={"if-none-match": etag}).status_code == 200
+    api = client.get("/api/compare/?frameworks=django")
+    again = client.get("/api/compare/?frameworks=django", headers={"if-none-match": api["ETag"]})
+    assert again.status_code == 304
 
 
 def test_admin_cookies_are_secure_and_http_only(client, django_user_model):

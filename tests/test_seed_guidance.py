@@ -2,10 +2,12 @@
 catalog, and the compare page lets a reader recover the article's table cell for cell: each cell
 shows the article's label as its level, or its note says "The article rated this <label>"."""
 
+import dataclasses
+
 import pytest
 from django.urls import reverse
 
-from frameworks import catalog
+from frameworks import catalog, scoring
 from frameworks.forms import CompareForm
 from frameworks.scoring import resolve_weights
 
@@ -47,6 +49,13 @@ def only(criterion, weight=5):
 def article_cell_holds(label, note, article_label):
     """The cell shows the article's label, or says the article rated it differently."""
     return label == article_label or f"rated this {article_label}" in note
+
+def test_the_shipped_catalog_has_what_the_readme_counts(shipped_catalog):
+    """README: "16 frameworks, 14 capabilities you can require, nine project types"."""
+    snapshot = catalog.current_snapshot()
+    assert len(snapshot.frameworks) == 16
+    assert len(snapshot.capability_names) == 14
+    assert len(snapshot.use_cases) == 9
 
 
 def test_shipped_ratings_reproduce_the_seed_table(shipped_catalog):
@@ -93,8 +102,65 @@ def test_fast_modern_apis_point_to_fastapi(shipped_catalog):
 def test_each_article_use_case_ranks_the_articles_choice_first(shipped_catalog, use_case, expected):
     ranking = ranking_for({"frameworks": SEED_THREE, "use_case": use_case})
     assert ranking.winner.slug == expected
-    # The preset weights, not hard-coded answers, drive it: the breakdown shows the fit term.
     assert ranking.winner.breakdown[-1].key == "use-case-fit"
+
+
+def rank_seed_three(weights, use_case=None, frameworks=None):
+    snapshot = catalog.current_snapshot()
+    return scoring.rank(
+        criteria=snapshot.criteria,
+        frameworks=frameworks or tuple(snapshot.framework(s) for s in SEED_THREE),
+        weights=weights,
+        use_case=use_case,
+    )
+
+
+@pytest.mark.parametrize(("use_case", "expected"), sorted(ARTICLE_USE_CASES.items()))
+def test_the_preset_weights_alone_pick_the_articles_choice(shipped_catalog, use_case, expected):
+    """The fit ratings are not what carries the guidance: with the fit term's weight at 0, the
+    use case's preset weights over the criteria still pick the article's framework."""
+    snapshot = catalog.current_snapshot()
+    spec = dataclasses.replace(snapshot.use_case(use_case).spec, fit_weight=0)
+    weights = resolve_weights(criteria=snapshot.criteria, explicit={}, use_case=spec)
+    assert weights != resolve_weights(criteria=snapshot.criteria, explicit={})
+    ranking = rank_seed_three(weights, use_case=spec)
+    assert ranking.winner.slug == expected
+    assert ranking.winner.breakdown[-1].points == 0.0  # the fit term counts for nothing
+    assert rank_seed_three(weights).winner.slug == expected  # nor without the use case
+
+
+def test_presets_not_the_defaults_make_the_difference(shipped_catalog):
+    """Different presets pick different winners, while the default weights pick one."""
+    snapshot = catalog.current_snapshot()
+    winners = {
+        slug: rank_seed_three(
+            resolve_weights(
+                criteria=snapshot.criteria, explicit={}, use_case=snapshot.use_case(slug).spec
+            )
+        ).winner.slug
+        for slug in ARTICLE_USE_CASES
+    }
+    assert winners == ARTICLE_USE_CASES
+    assert set(winners.values()) == set(SEED_THREE)
+    default = rank_seed_three(resolve_weights(criteria=snapshot.criteria, explicit={}))
+    assert default.winner.slug in SEED_THREE
+
+
+def test_answers_follow_the_ratings_not_the_names(shipped_catalog):
+    """Give each framework another's slug and name: every use case's winner is then whichever
+    framework now carries the ratings of the article's choice, so nothing keys on a name."""
+    snapshot = catalog.current_snapshot()
+    specs = [snapshot.framework(s) for s in SEED_THREE]
+    rotated = tuple(
+        dataclasses.replace(spec, slug=other.slug, name=other.name)
+        for spec, other in zip(specs, specs[1:] + specs[:1], strict=True)
+    )
+    wears = {spec.slug: other.slug for spec, other in zip(specs, rotated, strict=True)}
+    for use_case, expected in ARTICLE_USE_CASES.items():
+        spec = snapshot.use_case(use_case).spec
+        weights = resolve_weights(criteria=snapshot.criteria, explicit={}, use_case=spec)
+        ranking = rank_seed_three(weights, use_case=spec, frameworks=rotated)
+        assert ranking.winner.slug == wears[expected], use_case
 
 
 def test_use_case_presets_fill_weights_and_explicit_weights_win(shipped_catalog):
