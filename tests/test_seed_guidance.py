@@ -50,6 +50,7 @@ def article_cell_holds(label, note, article_label):
     """The cell shows the article's label, or says the article rated it differently."""
     return label == article_label or f"rated this {article_label}" in note
 
+
 def test_the_shipped_catalog_has_what_the_readme_counts(shipped_catalog):
     """README: "16 frameworks, 14 capabilities you can require, nine project types"."""
     snapshot = catalog.current_snapshot()
