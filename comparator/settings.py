@@ -88,18 +88,8 @@ TEMPLATES = [
     {
         "BACKEND": "django.template.backends.django.DjangoTemplates",
         "DIRS": [BASE_DIR / "templates"],
+        "APP_DIRS": True,
         "OPTIONS": {
-            # The project's templates are read as ASCII (see comparator/html.py); the apps'
-            # (admin, crispy forms) as they are. Cached, as Django does by default.
-            "loaders": [
-                (
-                    "django.template.loaders.cached.Loader",
-                    [
-                        "comparator.html.AsciiLoader",
-                        "django.template.loaders.app_directories.Loader",
-                    ],
-                )
-            ],
             "context_processors": [
                 "django.template.context_processors.request",
                 "django.contrib.auth.context_processors.auth",
@@ -107,6 +97,18 @@ TEMPLATES = [
                 "django.template.context_processors.csp",
                 "comparator.context_processors.site",
             ],
+        },
+    },
+    {
+        # Only for the ranking list: one entry per framework with a chart and a breakdown row
+        # per criterion, the one piece of a results page that is neither cached nor small.
+        # Jinja2 renders it several times faster than the Django engine (docs/benchmarks.md);
+        # autoescaping is on, as in every Django template.
+        "BACKEND": "django.template.backends.jinja2.Jinja2",
+        "APP_DIRS": True,  # frameworks/jinja2/
+        "OPTIONS": {
+            "environment": "frameworks.presentation.jinja2_environment",
+            "autoescape": True,
         },
     },
 ]
@@ -154,6 +156,28 @@ if REDIS_URL:
     }
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+
+# Rendered HTML stays in each process's memory, even with Redis: every key holds the catalog
+# version, so no process can serve a page of an older catalog, and a page kept locally costs a
+# dictionary lookup where Redis would cost a round trip and a copy of the page. Bounded by
+# count: visitors choose the keys (their answers), and a process keeps at most this many.
+CACHES |= {
+    # Whole public pages and API answers, by catalog version, address and query.
+    "pages": {
+        "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+        "LOCATION": "pages",
+        "TIMEOUT": None,
+        "OPTIONS": {"MAX_ENTRIES": 500},
+    },
+    # Pieces that many pages share: the side-by-side tables for a set of columns, the
+    # requirements form's fields for a value.
+    "fragments": {
+        "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+        "LOCATION": "fragments",
+        "TIMEOUT": None,
+        "OPTIONS": {"MAX_ENTRIES": 2000},
+    },
+}
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},

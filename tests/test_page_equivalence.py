@@ -3,7 +3,8 @@
 tests/pages/captured.json holds the pages as rendered from the shipped catalog before the
 change (tests/pages/__init__.py says how a page is reduced to its elements and text). Each
 difference since is deliberate and listed in ``DELIBERATE``; anything else fails here.
-To capture again after a deliberate change: ``CAPTURE_PAGES=1 pytest tests/test_page_equivalence.py``.
+To capture again after a deliberate change:
+``CAPTURE_PAGES=1 pytest tests/test_page_equivalence.py``.
 """
 
 import difflib
