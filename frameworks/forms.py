@@ -1,11 +1,15 @@
 """The visitor's requirements form, shared by the compare page and the JSON API."""
 
+import hashlib
+
 from crispy_forms.helper import FormHelper
-from crispy_forms.layout import Div, Field, Layout, LayoutObject
+from crispy_forms.layout import Field, Layout, LayoutObject
 from crispy_forms.utils import TEMPLATE_PACK
 from django import forms
+from django.core.cache import caches
 from django.core.exceptions import ValidationError
 from django.template.loader import render_to_string
+from django.urls import get_script_prefix
 from django.utils.choices import BaseChoiceIterator
 
 from . import scoring
@@ -78,8 +82,9 @@ class Step(LayoutObject):
 
     template = "includes/fields/step.html"
 
-    def __init__(self, number: int, slug: str, title: str, *fields, hint: str = ""):
+    def __init__(self, number, slug, title, *fields, hint="", wrapper_class=""):
         self.number, self.slug, self.title, self.hint = number, slug, title, hint
+        self.wrapper_class = wrapper_class  # a <div> around the fields, for the grid's layout
         self.fields = list(fields)
 
     def render(self, form, context, template_pack=TEMPLATE_PACK, **kwargs):
@@ -87,33 +92,47 @@ class Step(LayoutObject):
         return render_to_string(self.template, {"step": self, "fields": fields})
 
 
+class RememberedField(Field):
+    """A field whose markup is kept in the ``fragments`` cache, by catalog version and value.
+
+    A field's markup follows from the catalog (its choices, label and help) and the value the
+    visitor gave, and visitors give few distinct values per field, while crispy's templates cost
+    more than the rest of a results page. A field with an error is rendered afresh.
+    """
+
+    def render(self, form, context, template_pack=TEMPLATE_PACK, **kwargs):
+        def render():
+            return super(RememberedField, self).render(form, context, template_pack, **kwargs)
+
+        (name,) = self.fields
+        if name in form.errors or (form.is_bound and not hasattr(form.data, "getlist")):
+            return render()
+        value = form.data.getlist(name) if form.is_bound else None
+        key = f"{form.snapshot.version}|{get_script_prefix()}|{self.template}|{name}|{value!r}"
+        key = "field:" + hashlib.blake2b(key.encode(), digest_size=16).hexdigest()
+        return caches["fragments"].get_or_set(key, render, timeout=None)
+
+
 def compare_helper(weight_names: list[str]) -> FormHelper:
     """How crispy lays out the requirements form: four steps, in templates of our own where the
     design needs them (the weight buttons, the project type)."""
+    weight = "includes/fields/weight.html"
     helper = FormHelper()
     helper.template = "includes/compare_form.html"
     helper.disable_csrf = True  # a GET form: its answers are the page's address
     helper.layout = Layout(
-        Step(
-            1,
-            "project",
-            "What are you building?",
-            Field("use_case", template="includes/fields/use_case.html"),
-        ),
-        Step(
-            2,
-            "weights",
-            "How much does each criterion matter?",
-            Div(
-                *(Field(name, template="includes/fields/weight.html") for name in weight_names),
-                css_class="weight-grid",
-            ),
-            hint="0 ignores a criterion, 5 makes it count most. “Auto” takes the project "
-            "type’s weight, or our default.",
-        ),
-        Step(3, "musts", "What must it have?", Div("require", css_class="checkbox-columns")),
-        Step(4, "frameworks", "Which frameworks?", Div("frameworks", css_class="checkbox-columns")),
-    )
+        Step(1, "project", "What are you building?",
+             RememberedField("use_case", template="includes/fields/use_case.html")),
+        Step(2, "weights", "How much does each criterion matter?",
+             *(RememberedField(name, template=weight) for name in weight_names),
+             hint="0 ignores a criterion, 5 makes it count most. “Auto” takes the project "
+             "type’s weight, or our default.",
+             wrapper_class="weight-grid"),
+        Step(3, "musts", "What must it have?", RememberedField("require"),
+             wrapper_class="checkbox-columns"),
+        Step(4, "frameworks", "Which frameworks?", RememberedField("frameworks"),
+             wrapper_class="checkbox-columns"),
+    )  # fmt: skip
     return helper
 
 
