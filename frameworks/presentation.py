@@ -45,7 +45,7 @@ def score_bar(score, label="") -> SafeString:
 def jinja2_environment(**options) -> Environment:
     """The Jinja2 environment of the ranking list (settings.TEMPLATES says why it has one)."""
     env = Environment(**options)
-    env.globals.update(palette=PALETTE, score_bar=score_bar)
+    env.globals.update(score_bar=score_bar, chart_segments=chart_segments)
     return env
 
 
@@ -152,6 +152,27 @@ def _json_tails(snapshot: Snapshot) -> dict[str, tuple[str, str]]:
         return members
 
     return snapshot.derived(("json-tails", get_script_prefix()), build)
+
+
+@dataclass(frozen=True, slots=True)
+class Segment:
+    """One criterion's part of a result's stacked bar: it starts where the previous one ends."""
+
+    x: str
+    width: str
+    colour: str
+    part: scoring.Contribution
+
+
+def chart_segments(result: scoring.Result) -> list[Segment]:
+    """The segments of a result's stacked bar, one per criterion (and fit) that adds points."""
+    segments, x = [], 0.0
+    for index, part in enumerate(result.breakdown):
+        if part.points > 0:
+            colour = PALETTE[index % len(PALETTE)]
+            segments.append(Segment(f"{x:.2f}", f"{part.points:.2f}", colour, part))
+            x += part.points
+    return segments
 
 
 def ranking_items(snapshot: Snapshot, ranking: scoring.Ranking) -> SafeString:
