@@ -19,12 +19,13 @@ CELL_BUILDERS = {
     ("frameworks/admin.py", "completeness"),  # the admin list's "Rated" column
 }
 
-HTML_ELEMENTS = set(
+_ELEMENTS = (
     "a abbr article aside b body br button caption code dd details div dl dt em fieldset footer "
     "form h1 h2 h3 h4 h5 h6 head header hr html i iframe img input label legend li link main "
     "meta nav ol option p pre rect script section select small span strong style summary svg "
-    "table tbody td textarea tfoot th thead title tr u ul".split()
+    "table tbody td textarea tfoot th thead title tr u ul"
 )
+HTML_ELEMENTS = set(_ELEMENTS.split())
 TAG = re.compile(r"</?([a-zA-Z][a-zA-Z0-9]*)(?:[\s>/]|$)")
 
 
