@@ -42,10 +42,30 @@ def score_bar(score, label="") -> SafeString:
     )
 
 
+SUPPORT_ICONS = {"built_in": "✔", "partial": "◐", "extension": "➕", "none": "✘"}
+
+
+def support_icon(support: scoring.SupportSpec | None) -> str:
+    return SUPPORT_ICONS.get(getattr(support, "support", "none"), "✘")
+
+
+def support_text(support: scoring.SupportSpec | None) -> str:
+    if support is None:
+        return "Not recorded"
+    texts = {
+        "built_in": "Built in",
+        "partial": "Built in, limited",
+        "extension": f"Via {support.extension}" if support.extension else "Via an extension",
+        "none": "Not available",
+    }
+    return texts.get(support.support, support.support)
+
+
 def jinja2_environment(**options) -> Environment:
-    """The Jinja2 environment of the ranking list (settings.TEMPLATES says why it has one)."""
+    """The Jinja2 environment of the results' repeated parts (settings.TEMPLATES says why)."""
     env = Environment(**options)
     env.globals.update(score_bar=score_bar, chart_segments=chart_segments)
+    env.filters.update(support_icon=support_icon, support_text=support_text)
     return env
 
 
@@ -241,10 +261,9 @@ class Tables:
         ]  # fmt: skip
         return sorted(rows, key=lambda row: not row[1])  # stable: each group keeps its order
 
-    @property
-    def first_cards(self):
-        return self.columns[:3]
-
-    @property
-    def more_cards(self):
-        return self.columns[3:]
+    def html(self) -> SafeString:
+        """The tables and the cards, rendered by their Jinja2 template."""
+        html = get_template("frameworks/results_tables.html", using="jinja2").render(
+            {"tables": self, "urls": detail_urls(self.snapshot)}
+        )
+        return SafeString(html)  # autoescaped template output, as in ranking_items()

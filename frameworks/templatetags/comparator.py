@@ -9,23 +9,8 @@ register = template.Library()
 register.simple_tag(presentation.score_bar, name="score_bar")
 
 
-@register.filter
-def support_icon(support):
-    symbols = {"built_in": "✔", "partial": "◐", "extension": "➕", "none": "✘"}
-    return symbols.get(getattr(support, "support", "none"), "✘")
-
-
-@register.filter
-def support_text(support):
-    if support is None:
-        return "Not recorded"
-    texts = {
-        "built_in": "Built in",
-        "partial": "Built in, limited",
-        "extension": f"Via {support.extension}" if support.extension else "Via an extension",
-        "none": "Not available",
-    }
-    return texts.get(support.support, support.support)
+register.filter("support_icon", presentation.support_icon)
+register.filter("support_text", presentation.support_text)
 
 
 @register.simple_tag
