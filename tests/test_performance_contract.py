@@ -7,6 +7,7 @@ shortcuts to the page's promises. The query budget per request is asserted in te
 """
 
 from django.core.cache import caches
+from django.core.cache.utils import make_template_fragment_key
 from django.urls import reverse
 
 from frameworks import catalog
@@ -126,14 +127,18 @@ def test_tables_follow_the_columns_of_each_answer(client, shipped_catalog):
 
 def test_answers_with_the_same_columns_share_the_side_by_side_tables(client, shipped_catalog):
     """The tables follow the columns, the winner and the must-haves, not the scores: another
-    weight that keeps them takes the tables from the fragments cache."""
-    tables = "frameworks/results_tables.html"
+    weight that keeps them takes the tables from the fragments cache, without working out a
+    single row."""
     first = client.get(COMPARE, SEED_THREE | {"w-built-in-tools": "5"})
-    assert tables in [t.name for t in first.templates]
+    key = make_template_fragment_key("results_tables", [first.context["tables"].key])
+    assert caches["fragments"].get(key) is not None
+    assert "rating_rows" in vars(first.context["tables"])  # rendered
     second = client.get(COMPARE, SEED_THREE | {"w-built-in-tools": "4"})
-    assert second.context["winner"].slug == first.context["winner"].slug
-    assert tables not in [t.name for t in second.templates]
+    assert second.context["tables"].key == first.context["tables"].key
+    assert "rating_rows" not in vars(second.context["tables"])  # taken as kept
     assert second.content.decode().count("comparison-table") == 1
+    third = client.get(COMPARE, SEED_THREE | {"require": "admin"})
+    assert "rating_rows" in vars(third.context["tables"])  # must-haves: other tables
 
 
 def test_form_fields_are_rendered_once_per_value(client, shipped_catalog):
