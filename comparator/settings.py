@@ -161,14 +161,16 @@ else:
 # Rendered HTML stays in each process's memory, even with Redis: every key holds the catalog
 # version, so no process can serve a page of an older catalog, and a page kept locally costs a
 # dictionary lookup where Redis would cost a round trip and a copy of the page. Bounded by
-# count: visitors choose the keys (their answers), and a process keeps at most this many.
+# count, because visitors choose the keys (their answers); with pages of at most
+# PAGE_CACHE_MAX_BYTES, a process holds at most about 100 MB of pages, far less with the
+# shipped catalog (its results page is under 100 kB).
 CACHES |= {
     # Whole public pages and API answers, by catalog version, address and query.
     "pages": {
         "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
         "LOCATION": "pages",
         "TIMEOUT": None,
-        "OPTIONS": {"MAX_ENTRIES": 500},
+        "OPTIONS": {"MAX_ENTRIES": 100},
     },
     # Pieces that many pages share: the side-by-side tables for a set of columns, the
     # requirements form's fields for a value.
@@ -176,9 +178,12 @@ CACHES |= {
         "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
         "LOCATION": "fragments",
         "TIMEOUT": None,
-        "OPTIONS": {"MAX_ENTRIES": 2000},
+        "OPTIONS": {"MAX_ENTRIES": 1000},
     },
 }
+#: Larger pages (the JSON of a catalog of hundreds of frameworks) are served, not kept: one
+#: would push out many of the pages visitors share.
+PAGE_CACHE_MAX_BYTES = 1_000_000
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},

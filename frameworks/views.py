@@ -8,6 +8,7 @@ with the page's ETag gets a 304.
 import functools
 import hashlib
 
+from django.conf import settings
 from django.core.cache import caches
 from django.core.exceptions import BadRequest, SuspiciousOperation
 from django.http import Http404, HttpResponse, JsonResponse
@@ -79,7 +80,11 @@ def cached_page(view):
             status, headers, body = kept
             return HttpResponse(body, status=status, headers=headers)
         response = view(request, *args, **kwargs)
-        if response.status_code in (200, 400) and not response.streaming:
+        if (
+            response.status_code in (200, 400)
+            and not response.streaming
+            and len(response.content) <= settings.PAGE_CACHE_MAX_BYTES
+        ):
             # The headers the view set (Content-Type, the API's Link); middleware adds the rest.
             pages.set(key, (response.status_code, dict(response.items()), response.content))
         return response

@@ -153,3 +153,14 @@ def test_form_fields_are_rendered_once_per_value(client, shipped_catalog):
     assert rendered({"w-performance": "4"}) == 5
     assert rendered({"w-performance": "2"}) == 1
     assert rendered({"w-performance": "2", "frameworks": "flask"}) == 0
+
+
+def test_a_page_larger_than_the_bound_is_served_but_not_kept(client, shipped_catalog, settings):
+    api = reverse("frameworks:api-compare")
+    settings.PAGE_CACHE_MAX_BYTES = 1000  # the API's answer is about 14 kB
+    first = client.get(api)
+    assert first.status_code == 200 and len(first.content) > 1000
+    assert len(caches["pages"]._cache) == 0
+    settings.PAGE_CACHE_MAX_BYTES = 1_000_000
+    assert client.get(api).content == first.content
+    assert len(caches["pages"]._cache) == 1
