@@ -1,6 +1,7 @@
 """The visitor's requirements form, shared by the compare page and the JSON API."""
 
 import hashlib
+from functools import cached_property
 
 from crispy_forms.helper import FormHelper
 from crispy_forms.layout import Field, Layout, LayoutObject
@@ -53,10 +54,14 @@ class WeightField(forms.IntegerField):
             max_value=scoring.WEIGHT_MAX,
             label=criterion.name,
             help_text=criterion.help_text,
-            widget=forms.RadioSelect(choices=choices, attrs={"class": "weight-choice"}),
+            # The class, not an instance: Field would deep-copy an instance, choices and all,
+            # once per criterion and form.
+            widget=forms.RadioSelect,
             error_messages={"invalid": "Enter a whole number from 0 to 5."},
             **kwargs,
         )
+        self.widget.choices = choices
+        self.widget.attrs["class"] = "weight-choice"
 
 
 def _choices(snapshot: Snapshot) -> dict:
@@ -168,7 +173,11 @@ class CompareForm(forms.Form):
             self.fields[WEIGHT_PREFIX + criterion.slug] = WeightField(
                 criterion=criterion, choices=choices["w", criterion.slug]
             )
-        self.helper = compare_helper(self.weight_names())
+
+    @cached_property
+    def helper(self) -> FormHelper:
+        """Crispy's layout, built when the form is rendered (the API never renders it)."""
+        return compare_helper(self.weight_names())
 
     def weight_names(self) -> list[str]:
         return [WEIGHT_PREFIX + c.slug for c in self.snapshot.criteria]
