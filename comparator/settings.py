@@ -118,18 +118,8 @@ TEMPLATES = [
     {
         "BACKEND": "django.template.backends.django.DjangoTemplates",
         "DIRS": [BASE_DIR / "templates"],
+        "APP_DIRS": True,
         "OPTIONS": {
-            # The project's templates are read as ASCII (see comparator/html.py); the apps'
-            # (admin, crispy forms) as they are. Cached, as Django does by default.
-            "loaders": [
-                (
-                    "django.template.loaders.cached.Loader",
-                    [
-                        "comparator.html.AsciiLoader",
-                        "django.template.loaders.app_directories.Loader",
-                    ],
-                )
-            ],
             "context_processors": [
                 "django.template.context_processors.request",
                 "django.contrib.auth.context_processors.auth",
@@ -137,6 +127,19 @@ TEMPLATES = [
                 "django.template.context_processors.csp",
                 "comparator.context_processors.site",
             ],
+        },
+    },
+    {
+        # Only for the results' repeated parts (frameworks/jinja2/): the ranking list, with a
+        # chart and a breakdown row per criterion for each framework, and the side-by-side
+        # tables, with a cell per framework and criterion. They are most of a results page and
+        # change with every answer; Jinja2 renders them several times faster than the Django
+        # engine (docs/benchmarks.md). Autoescaping is on, as in every Django template.
+        "BACKEND": "django.template.backends.jinja2.Jinja2",
+        "APP_DIRS": True,  # frameworks/jinja2/
+        "OPTIONS": {
+            "environment": "frameworks.presentation.jinja2_environment",
+            "autoescape": True,
         },
     },
 ]
@@ -195,6 +198,33 @@ if REDIS_URL:
     CACHES = {"default": redis_cache(REDIS_URL)}
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+
+# Rendered HTML stays in each process's memory, even with Redis: every key holds the catalog
+# version, so no process can serve a page of an older catalog, and a page kept locally costs a
+# dictionary lookup where Redis would cost a round trip and a copy of the page. Bounded by
+# count, because visitors choose the keys (their answers); with pages of at most
+# PAGE_CACHE_MAX_BYTES, a process holds at most about 100 MB of pages, far less with the
+# shipped catalog (its results page is under 100 kB).
+CACHES |= {
+    # Whole public pages and API answers, by catalog version, address and query.
+    "pages": {
+        "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+        "LOCATION": "pages",
+        "TIMEOUT": None,
+        "OPTIONS": {"MAX_ENTRIES": 100},
+    },
+    # Pieces that many pages share: the side-by-side tables for a set of columns, the
+    # requirements form's fields for a value.
+    "fragments": {
+        "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+        "LOCATION": "fragments",
+        "TIMEOUT": None,
+        "OPTIONS": {"MAX_ENTRIES": 1000},
+    },
+}
+#: Larger pages (the JSON of a catalog of hundreds of frameworks) are served, not kept: one
+#: would push out many of the pages visitors share.
+PAGE_CACHE_MAX_BYTES = 1_000_000
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},

@@ -1,14 +1,16 @@
 """The one place that reads the catalog from the database for scoring and display.
 
 ``load_snapshot()`` reads the whole published catalog in a fixed number of queries as plain
-values and returns frozen dataclasses. ``current_snapshot()`` keeps one snapshot per process,
-keyed by the catalog version that every editor save bumps.
+values and returns frozen dataclasses: the domain model that scoring and the pages read.
+``current_snapshot()`` keeps one snapshot per process, keyed by the catalog version that every
+editor save bumps. Rendered HTML is not kept here: it goes through Django's cache framework
+(the ``pages`` and ``fragments`` aliases in settings), under keys that hold the version.
 """
 
 from __future__ import annotations
 
 import threading
-from collections import OrderedDict, defaultdict
+from collections import defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
@@ -17,8 +19,6 @@ from django.conf import settings
 from django.core.cache import cache
 from django.db import connection, transaction
 from django.db.models import F
-
-from comparator.html import ascii_html
 
 from . import models, scoring
 
@@ -75,51 +75,6 @@ class FrameworkInfo:
     best_uses: tuple[str, ...] = ()
 
 
-class Fragments:
-    """Rendered HTML keyed by everything it depends on, least recently used dropped first.
-
-    Bounded by total size, because visitors choose the keys (their answers): however many
-    combinations they try, a process keeps at most about ``limit`` characters (or bytes, for
-    whole pages), and nothing larger than a quarter of it.
-    """
-
-    def __init__(self, limit: int = 8_000_000):
-        self._items: OrderedDict[object, tuple[object, int]] = OrderedDict()
-        self._size = 0
-        self._limit = limit
-        self._lock = threading.Lock()
-
-    def get(self, key):
-        """What was put under ``key``, or None."""
-        with self._lock:
-            kept = self._items.get(key)
-            if kept is None:
-                return None
-            self._items.move_to_end(key)
-            return kept[0]
-
-    def put(self, key, value, *, size: int) -> None:
-        if size > self._limit // 4:
-            return  # one huge item would push out everything else
-        with self._lock:
-            if key in self._items:
-                return
-            self._items[key] = (value, size)
-            self._size += size
-            while self._size > self._limit:
-                self._size -= self._items.popitem(last=False)[1][1]
-
-    def get_or_render(self, key, render: Callable[[], str]) -> str:
-        html = self.get(key)
-        if html is not None:
-            return html
-        # Outside the lock: another thread may render the same; no harm. Kept as ASCII, so
-        # that the pages joined from it stay ASCII (comparator/html.py).
-        html = ascii_html(render())
-        self.put(key, html, size=len(html))
-        return html
-
-
 @dataclass(frozen=True, slots=True)
 class Snapshot:
     version: str
@@ -128,14 +83,10 @@ class Snapshot:
     use_cases: tuple[UseCaseInfo, ...]
     frameworks: tuple[scoring.FrameworkSpec, ...]
     info: dict[str, FrameworkInfo] = field(default_factory=dict)
-    # What depends on this snapshot alone is worked out once, not per request, and goes away
-    # with the snapshot when an editor's save changes the version: nothing to invalidate.
+    # Values that follow from this snapshot alone (the score table, lookups by slug) are
+    # worked out once, not per request, and go away with the snapshot when an editor's save
+    # changes the version: nothing to invalidate.
     _derived: dict = field(default_factory=dict, repr=False, compare=False)
-    #: Rendered pieces of pages (form fields, header, cards).
-    fragments: Fragments = field(default_factory=Fragments, repr=False, compare=False)
-    #: Whole pages, by address. A store of their own, so that visitors' ever-new answers
-    #: cannot push out the pieces every page is built from.
-    pages: Fragments = field(default_factory=Fragments, repr=False, compare=False)
 
     def derived(self, key, build: Callable[[], object]):
         """``build()``, computed on first use for this snapshot; ``key`` names what it is."""

@@ -1,10 +1,16 @@
 """The visitor's requirements form, shared by the compare page and the JSON API."""
 
-import copy
+import hashlib
+from functools import cached_property
 
 from crispy_forms.helper import FormHelper
+from crispy_forms.layout import Field, Layout, LayoutObject
+from crispy_forms.utils import TEMPLATE_PACK
 from django import forms
+from django.core.cache import caches
 from django.core.exceptions import ValidationError
+from django.template.loader import render_to_string
+from django.urls import get_script_prefix
 from django.utils.choices import BaseChoiceIterator
 
 from . import scoring
@@ -17,10 +23,9 @@ EXTRA_PARAMETERS = 20
 
 
 class Choices(BaseChoiceIterator):
-    """Choices already in Django's (value, label) form, built once per catalog snapshot.
+    """Choices already in Django's (value, label) form, shared by every form of a snapshot.
 
-    Assigning a plain list makes Django normalise it again for every form, which cost more
-    than the rest of building the form; an iterator is taken as it is.
+    A plain list would be normalised again for every form; an iterator is taken as it is.
     """
 
     def __init__(self, choices):
@@ -37,20 +42,8 @@ def weight_choices(criterion: scoring.CriterionSpec) -> Choices:
     )
 
 
-#: The weights as visitors send them: their value needs no parsing or validation.
-_PLAIN_WEIGHTS = {str(i): i for i in range(scoring.WEIGHT_MIN, scoring.WEIGHT_MAX + 1)}
-
-
 class WeightField(forms.IntegerField):
     """A 0-5 weight; empty means "use the use case's preset, else the default"."""
-
-    def clean(self, value):
-        # "0" to "5" are valid as they are: parsing and three validators per criterion cost
-        # more than the rest of reading the form (200 µs at 50 criteria). Anything else
-        # takes IntegerField's own path, with its messages.
-        if type(value) is str and value in _PLAIN_WEIGHTS:
-            return _PLAIN_WEIGHTS[value]
-        return super().clean(value)
 
     def __init__(self, *, criterion: scoring.CriterionSpec, choices=None, **kwargs):
         self.criterion = criterion
@@ -61,21 +54,91 @@ class WeightField(forms.IntegerField):
             max_value=scoring.WEIGHT_MAX,
             label=criterion.name,
             help_text=criterion.help_text,
-            widget=forms.RadioSelect(choices=choices, attrs={"class": "weight-choice"}),
+            # The class, not an instance: Field would deep-copy an instance, choices and all,
+            # once per criterion and form.
+            widget=forms.RadioSelect,
             error_messages={"invalid": "Enter a whole number from 0 to 5."},
             **kwargs,
         )
+        self.widget.choices = choices
+        self.widget.attrs["class"] = "weight-choice"
 
 
-def _choices(snapshot: Snapshot) -> dict[str, Choices]:
-    choices = {
-        "use_case": Choices([("", "Any project")] + [(u.slug, u.name) for u in snapshot.use_cases]),
-        "require": Choices((c.slug, c.name) for c in snapshot.capabilities),
-        "frameworks": Choices((f.slug, f.name) for f in snapshot.frameworks),
-    }
-    for criterion in snapshot.criteria:
-        choices["w", criterion.slug] = weight_choices(criterion)
-    return choices
+def _choices(snapshot: Snapshot) -> dict:
+    """Every field's choices for this catalog: read-only, so every form may share them."""
+
+    def build():
+        choices = {
+            "use_case": Choices(
+                [("", "Any project")] + [(u.slug, u.name) for u in snapshot.use_cases]
+            ),
+            "require": Choices((c.slug, c.name) for c in snapshot.capabilities),
+            "frameworks": Choices((f.slug, f.name) for f in snapshot.frameworks),
+        }
+        for criterion in snapshot.criteria:
+            choices["w", criterion.slug] = weight_choices(criterion)
+        return choices
+
+    return snapshot.derived("form-choices", build)
+
+
+class Step(LayoutObject):
+    """One numbered step of the requirements form: a heading, an optional hint, its fields."""
+
+    template = "includes/fields/step.html"
+
+    def __init__(self, number, slug, title, *fields, hint="", wrapper_class=""):
+        self.number, self.slug, self.title, self.hint = number, slug, title, hint
+        self.wrapper_class = wrapper_class  # a <div> around the fields, for the grid's layout
+        self.fields = list(fields)
+
+    def render(self, form, context, template_pack=TEMPLATE_PACK, **kwargs):
+        fields = self.get_rendered_fields(form, context, template_pack, **kwargs)
+        return render_to_string(self.template, {"step": self, "fields": fields})
+
+
+class RememberedField(Field):
+    """A field whose markup is kept in the ``fragments`` cache, by catalog version and value.
+
+    A field's markup follows from the catalog (its choices, label and help) and the value the
+    visitor gave, and visitors give few distinct values per field, while crispy's templates cost
+    more than the rest of a results page. A field with an error is rendered afresh.
+    """
+
+    def render(self, form, context, template_pack=TEMPLATE_PACK, **kwargs):
+        def render():
+            return super(RememberedField, self).render(form, context, template_pack, **kwargs)
+
+        (name,) = self.fields
+        if name in form.errors or (form.is_bound and not hasattr(form.data, "getlist")):
+            return render()
+        value = form.data.getlist(name) if form.is_bound else None
+        key = f"{form.snapshot.version}|{get_script_prefix()}|{self.template}|{name}|{value!r}"
+        key = "field:" + hashlib.blake2b(key.encode(), digest_size=16).hexdigest()
+        return caches["fragments"].get_or_set(key, render, timeout=None)
+
+
+def compare_helper(weight_names: list[str]) -> FormHelper:
+    """How crispy lays out the requirements form: four steps, in templates of our own where the
+    design needs them (the weight buttons, the project type)."""
+    weight = "includes/fields/weight.html"
+    helper = FormHelper()
+    helper.template = "includes/compare_form.html"
+    helper.disable_csrf = True  # a GET form: its answers are the page's address
+    helper.layout = Layout(
+        Step(1, "project", "What are you building?",
+             RememberedField("use_case", template="includes/fields/use_case.html")),
+        Step(2, "weights", "How much does each criterion matter?",
+             *(RememberedField(name, template=weight) for name in weight_names),
+             hint="0 ignores a criterion, 5 makes it count most. “Auto” takes the project "
+             "type’s weight, or our default.",
+             wrapper_class="weight-grid"),
+        Step(3, "musts", "What must it have?", RememberedField("require"),
+             wrapper_class="checkbox-columns"),
+        Step(4, "frameworks", "Which frameworks?", RememberedField("frameworks"),
+             wrapper_class="checkbox-columns"),
+    )  # fmt: skip
+    return helper
 
 
 class CompareForm(forms.Form):
@@ -101,30 +164,20 @@ class CompareForm(forms.Form):
     )
 
     def __init__(self, data=None, *, snapshot: Snapshot, **kwargs):
-        # Django deep-copies the declared fields for every form, and building a weight field
-        # per criterion costs more again. Fields hold no per-request state (values, errors and
-        # bound fields live on the form), so each snapshot builds them once and every form
-        # shares them.
-        self.base_fields = {}
         super().__init__(data, **kwargs)
         self.snapshot = snapshot
-        self.fields = dict(snapshot.derived("form-fields", lambda: self._build_fields(snapshot)))
-        self.helper = FormHelper()
-        self.helper.form_tag = False
-        self.helper.disable_csrf = True
-
-    @classmethod
-    def _build_fields(cls, snapshot: Snapshot) -> dict[str, forms.Field]:
         choices = _choices(snapshot)
-        fields = copy.deepcopy(cls.base_fields)
-        fields["use_case"].choices = choices["use_case"]
-        fields["require"].choices = choices["require"]
-        fields["frameworks"].choices = choices["frameworks"]
+        for name in ("use_case", "require", "frameworks"):
+            self.fields[name].choices = choices[name]
         for criterion in snapshot.criteria:
-            fields[WEIGHT_PREFIX + criterion.slug] = WeightField(
+            self.fields[WEIGHT_PREFIX + criterion.slug] = WeightField(
                 criterion=criterion, choices=choices["w", criterion.slug]
             )
-        return fields
+
+    @cached_property
+    def helper(self) -> FormHelper:
+        """Crispy's layout, built when the form is rendered (the API never renders it)."""
+        return compare_helper(self.weight_names())
 
     def weight_names(self) -> list[str]:
         return [WEIGHT_PREFIX + c.slug for c in self.snapshot.criteria]

@@ -1,6 +1,6 @@
 """Addresses without arguments, reversed once per deployment prefix.
 
-reverse() walks the URL resolver on every call (tens of microseconds); the results page needs
+reverse() walks the URL resolver on every call; the results page needs
 the same few addresses on every request.
 """
 

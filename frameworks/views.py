@@ -1,13 +1,24 @@
+"""The public pages and the JSON API: read the form, score, hand plain values to a template.
+
+Every public page depends only on the catalog and its address (no user, no CSRF token), so a
+page is rendered once per catalog version and kept in the ``pages`` cache, and a repeat visit
+with the page's ETag gets a 304.
+"""
+
+import functools
 import hashlib
 
+from django.conf import settings
+from django.core.cache import caches
 from django.core.exceptions import BadRequest, SuspiciousOperation
 from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.utils.cache import patch_vary_headers
 from django.views.decorators.http import condition, require_safe
 
-from . import catalog, errors, fragments, presenters
+from . import catalog, errors, presentation
 from .forms import CompareForm
+from .scoring import CLOSE_MARGIN
 
 
 def _query(request):
@@ -26,9 +37,9 @@ def _snapshot(request):
 
 
 def _page_key(request) -> str | None:
-    """Same catalog version, address, query and X-Partial: the same page. The parameters may
-    come in any order; the values of one parameter keep theirs (the picked frameworks are
-    the table's columns, in the visitor's order).
+    """A digest of what a public page depends on: the catalog version, the address, the query
+    and X-Partial. The parameters may come in any order; the values of one parameter keep
+    theirs (the picked frameworks are the table's columns, in the visitor's order).
 
     None when Django refuses the query itself (too many fields): such requests are answered
     afresh, with their error.
@@ -42,40 +53,40 @@ def _page_key(request) -> str | None:
             partial = request.headers.get("X-Partial", "")
             host = f"{request.scheme}://{request.get_host()}"
             version = _snapshot(request).version
-            request._page_key = f"{version}|{host}{request.path}|{partial}|{items!r}"
+            key = f"{version}|{host}{request.path}|{partial}|{items!r}"
+            request._page_key = hashlib.blake2b(key.encode(), digest_size=16).hexdigest()
     return request._page_key
 
 
 def catalog_etag(request, *args, **kwargs):
-    key = _page_key(request)
-    if key is None:
-        return None
-    return hashlib.blake2b(key.encode(), digest_size=16).hexdigest()
+    return _page_key(request)
 
 
-def _remembered(view):
-    """Serve a page already rendered for this snapshot and key instead of rendering it again.
+def cached_page(view):
+    """Serve the page already rendered for this key from the ``pages`` cache.
 
-    Public pages depend only on the catalog and the address (no user, no CSRF token), so the
-    body of a page is kept with the snapshot, in its size-bounded store: the default results,
-    a shared link or a framework page are rendered once per catalog version and process. An
-    editor's save starts a new snapshot, so nothing is ever served stale.
+    An editor's save changes the catalog version, hence every key: nothing is served stale.
+    A refused query (400) is kept too: its answer depends on the same things.
     """
 
+    @functools.wraps(view)
     def wrapper(request, *args, **kwargs):
         key = _page_key(request)
         if key is None:
             return view(request, *args, **kwargs)
-        store = _snapshot(request).pages
-        kept = store.get(key)
+        pages = caches["pages"]
+        kept = pages.get(key)
         if kept is not None:
             status, headers, body = kept
             return HttpResponse(body, status=status, headers=headers)
         response = view(request, *args, **kwargs)
-        if response.status_code in (200, 400) and not response.streaming:
+        if (
+            response.status_code in (200, 400)
+            and not response.streaming
+            and len(response.content) <= settings.PAGE_CACHE_MAX_BYTES
+        ):
             # The headers the view set (Content-Type, the API's Link); middleware adds the rest.
-            kept = (response.status_code, dict(response.items()), response.content)
-            store.put(key, kept, size=len(kept[2]))
+            pages.set(key, (response.status_code, dict(response.items()), response.content))
         return response
 
     return wrapper
@@ -83,16 +94,15 @@ def _remembered(view):
 
 def cacheable(view):
     """Answer repeats with 304 until the catalog changes; the result depends on X-Partial."""
-    conditional = condition(etag_func=catalog_etag)(_remembered(view))
+    conditional = condition(etag_func=catalog_etag)(cached_page(view))
 
+    @functools.wraps(view)
     def wrapper(request, *args, **kwargs):
         response = conditional(request, *args, **kwargs)
         patch_vary_headers(response, ["X-Partial"])
         response.setdefault("Cache-Control", "no-cache")
         return response
 
-    wrapper.__name__ = view.__name__
-    wrapper.__doc__ = view.__doc__
     return wrapper
 
 
@@ -106,31 +116,33 @@ def home(request):
 
 def _results_context(request, form):
     snapshot = form.snapshot
-    query = presenters.query_string(form)
-    permalink = presenters.permalink(form, query)
-    ranking = form.ranking(explain=presenters.EXPLAINED)
+    query = presentation.query_string(form)
+    permalink = presentation.permalink(form, query)
+    ranking = form.ranking(explain=presentation.EXPLAINED)
     chosen = form.cleaned_data.get("frameworks") or []
-    columns = presenters.table_columns(snapshot, ranking, chosen)
-    hidden_columns = len(ranking.results) - len(columns)
+    columns = presentation.table_columns(snapshot, ranking, chosen)
     winner = ranking.winner
-    winner_info = snapshot.info.get(winner.slug) if winner else None
-    use_case = form.chosen_use_case()
-    share_url = f"{request.scheme}://{request.get_host()}{permalink}"
-    json_url = presenters.json_url(query)
-    tables = fragments.tables(snapshot, columns, winner, ranking.required)
+    first = ranking.results[0] if ranking.results else None
     return {
         "ranking": ranking,
         "winner": winner,
-        "winner_info": winner_info,
-        "columns": columns,
-        "hidden_columns": hidden_columns,
-        "explained": presenters.EXPLAINED,
-        "ranking_items": fragments.ranking_items(snapshot, ranking),
-        **tables,
-        "chart_legend": fragments.chart_legend(snapshot, ranking),
-        "verdict": fragments.verdict(ranking, winner_info, use_case, share_url, json_url),
-        "share_url": share_url,
-        "json_url": json_url,
+        "winner_info": snapshot.info.get(winner.slug) if winner else None,
+        "runner_up": ranking.results[1] if len(ranking.results) > 1 else None,
+        "use_case": form.chosen_use_case(),
+        "close_margin": CLOSE_MARGIN,
+        "legend": [part.name for part in first.breakdown] if first else [],
+        "ranked": len(ranking.results),
+        "explained": presentation.EXPLAINED,
+        "ranking_items": presentation.ranking_items(snapshot, ranking),
+        "tables": presentation.Tables(
+            snapshot,
+            tuple(columns),
+            winner.slug if winner else None,
+            tuple(ranking.required),
+            len(ranking.results),
+        ),
+        "share_url": f"{request.scheme}://{request.get_host()}{permalink}",
+        "json_url": presentation.json_url(query),
     }
 
 
@@ -142,25 +154,13 @@ def compare(request):
     if query is None:
         raise BadRequest("Too many parameters.")
     form = CompareForm(query, snapshot=snapshot)
-    valid = form.is_valid()
-    # Given to the templates as plain values: ``form.errors`` in a template first tries
-    # form["errors"], a field lookup that fails slowly, on every page.
-    context = {
-        "form": form,
-        "snapshot": snapshot,
-        "errors": form.errors,
-        "non_field_errors": form.non_field_errors(),
-    }
-    if valid:
+    context = {"form": form, "snapshot": snapshot, "errors": form.errors}
+    if form.is_valid():
         context.update(_results_context(request, form))
-        context["results"] = fragments.results(context)
-        status = 200
-    else:
-        status = 400
     template = "frameworks/compare.html"
     if request.headers.get("X-Partial") == "results":
         template = "frameworks/compare.html#results"
-    return fragments.render(request, template, context, status=status)
+    return render(request, template, context, status=200 if form.is_valid() else 400)
 
 
 @require_safe
@@ -175,9 +175,9 @@ def api_compare(request):
         return JsonResponse({"errors": form.errors_by_field()}, status=400)
     ranking = form.ranking()
     response = HttpResponse(
-        presenters.results_json(ranking, snapshot), content_type="application/json"
+        presentation.results_json(ranking, snapshot), content_type="application/json"
     )
-    response["Link"] = f'<{presenters.permalink(form)}>; rel="alternate"; type="text/html"'
+    response["Link"] = f'<{presentation.permalink(form)}>; rel="alternate"; type="text/html"'
     return response
 
 

@@ -6,6 +6,7 @@ from html.parser import HTMLParser
 from pathlib import Path
 
 import pytest
+from django.core.cache import caches
 
 from frameworks import catalog
 from frameworks.catalog_io import import_catalog
@@ -41,6 +42,15 @@ def _fresh_snapshot():
     catalog.forget_snapshot()
     yield
     catalog.forget_snapshot()
+
+
+@pytest.fixture(autouse=True)
+def _fresh_html_caches():
+    # Rendered pages and pieces are keyed by the catalog version, and a rolled-back test
+    # database hands the same version number to the next test's different catalog.
+    for alias in ("pages", "fragments"):
+        caches[alias].clear()
+    yield
 
 
 @pytest.fixture

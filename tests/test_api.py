@@ -50,7 +50,7 @@ def test_text_is_what_json_dumps_gives(client, shipped_catalog):
 def test_breakdown_entries_are_the_rankings_own(shipped_catalog):
     """Each result's entries are written once per ranking and joined by code; they must be the
     result's own breakdown terms, in order, also for a ranking that carries no codes."""
-    from frameworks import presenters
+    from frameworks import presentation
     from frameworks.catalog import current_snapshot
     from frameworks.forms import CompareForm
 
@@ -72,10 +72,10 @@ def test_breakdown_entries_are_the_rankings_own(shipped_catalog):
             for part in result.breakdown
         ]
 
-    data = json.loads(presenters.results_json(ranking, snapshot))
+    data = json.loads(presentation.results_json(ranking, snapshot))
     assert [item["breakdown"] for item in data] == [expected(r) for r in ranking.results]
     stripped = dataclasses.replace(ranking, terms={}, codes=())
-    assert json.loads(presenters.results_json(stripped, snapshot)) == data
+    assert json.loads(presentation.results_json(stripped, snapshot)) == data
 
 
 def test_breakdown_has_one_entry_per_criterion_and_fit(client, shipped_catalog):

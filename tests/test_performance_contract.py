@@ -1,11 +1,13 @@
-"""What the speed-ups must never cost: fresh results after an edit, escaping, bounded memory.
+"""What the caches must never cost: fresh results after an edit, escaping, the right page.
 
-The results page keeps rendered pieces with the catalog snapshot (form fields, table cells,
-pros-and-cons cards, the header) and builds its repeated parts in Python. These tests hold
-those shortcuts to the page's promises. The query budget per request is asserted in
-test_views.py (test_queries_per_request_do_not_grow_with_the_catalog).
+Whole pages are kept in the ``pages`` cache and shared pieces (form fields, the side-by-side
+tables) in ``fragments``, under keys that hold the catalog version. These tests hold those
+shortcuts to the page's promises. The query budget per request is asserted in test_views.py
+(test_queries_per_request_do_not_grow_with_the_catalog).
 """
 
+from django.core.cache import caches
+from django.core.cache.utils import make_template_fragment_key
 from django.urls import reverse
 
 from frameworks import catalog
@@ -72,34 +74,20 @@ def test_partial_and_full_page_carry_the_same_results(client, shipped_catalog):
         assert section(partial, heading) == section(full, heading)
 
 
-def test_rendered_pieces_kept_per_process_stay_within_their_bound():
-    fragments = catalog.Fragments(limit=1000)
-    for i in range(100):
-        fragments.get_or_render(("piece", i), lambda: "x" * 100)
-        if i >= 2:
-            fragments.get_or_render(("piece", 2), lambda: "never rendered again")
-    assert fragments._size <= 1000
-    assert fragments.get_or_render(("piece", 2), lambda: "gone") == "x" * 100  # recently used
-    assert fragments.get_or_render(("piece", 0), lambda: "gone") == "gone"  # evicted
-
-
-def test_a_piece_larger_than_the_bound_is_served_but_not_kept():
-    fragments = catalog.Fragments(limit=10)
-    assert fragments.get_or_render("big", lambda: "y" * 50) == "y" * 50
-    assert fragments._size == 0
-
-
 def test_a_repeated_page_is_served_as_rendered_and_keeps_its_own_address(client, shipped_catalog):
     first = client.get(COMPARE, SEED_THREE | {"w-performance": "4"})
-    # The same parameters in another order: the same page, served from the snapshot's store.
+    assert first.templates  # rendered
+    # The same parameters in another order: the same page, served from the pages cache.
     query = "w-performance=4&frameworks=django&frameworks=flask&frameworks=fastapi"
     again = client.get(f"{COMPARE}?{query}")
     assert again.status_code == 200 and again.content == first.content
     assert again["Content-Type"] == first["Content-Type"]
-    assert len(catalog.current_snapshot().pages._items) == 1
+    assert not again.templates  # served as kept, nothing rendered
+    assert len(caches["pages"]._cache) == 1
     # The picked frameworks in another order are the columns in that order: another page.
-    client.get(f"{COMPARE}?frameworks=fastapi&frameworks=flask&frameworks=django&w-performance=4")
-    assert len(catalog.current_snapshot().pages._items) == 2
+    other = f"{COMPARE}?frameworks=fastapi&frameworks=flask&frameworks=django&w-performance=4"
+    assert client.get(other).templates
+    assert len(caches["pages"]._cache) == 2
     # The share link names the host the visitor used: another host is another page.
     other = client.get(COMPARE, SEED_THREE, HTTP_HOST="localhost").content.decode()
     assert "http://localhost/compare/?" in other and "http://testserver/" not in other
@@ -121,33 +109,6 @@ def test_a_remembered_answer_keeps_the_headers_its_view_set(client, shipped_cata
     assert again["Link"] == first["Link"] and 'rel="alternate"' in again["Link"]
 
 
-def test_pages_are_ascii_and_read_the_same(client, shipped_catalog):
-    """Non-ASCII text reaches the results page as character references (comparator/html.py):
-    the browser shows the same characters, and Python joins and encodes the page far faster.
-    (Framework pages and the like are rendered once per catalog version: they need not be.)"""
-    Framework.objects.filter(slug="flask").update(
-        name="Flask ’n’ Co", symbol="🧪", choose_if="you want “small” — and ✔ simple."
-    )
-    Rating.objects.filter(framework__slug="flask").update(note="Réécrit · noté")
-    catalog.bump_version()
-    params = {"frameworks": ["flask", "django"], "w-learning-curve": "5"}
-    for url, query in [
-        (COMPARE, params),
-        (reverse("frameworks:home"), {}),
-    ]:
-        response = client.get(url, query)
-        assert response.status_code == 200
-        assert response.content.isascii(), url
-    html = client.get(COMPARE, params).content.decode()
-    for text in ("Flask ’n’ Co", "🧪", "“small” — and ✔ simple.", "Réécrit · noté", "✔"):
-        assert unescape_references(text) in html
-    assert "<title>Flask &#8217;n&#8217; Co leads" in html
-
-
-def unescape_references(text: str) -> str:
-    return text.encode("ascii", "xmlcharrefreplace").decode()
-
-
 def test_tables_follow_the_columns_of_each_answer(client, shipped_catalog):
     """The side-by-side tables are kept per set of columns: another order is another table."""
 
@@ -162,3 +123,44 @@ def test_tables_follow_the_columns_of_each_answer(client, shipped_catalog):
     must = client.get(COMPARE, SEED_THREE | {"require": "admin"}).content.decode()
     plain = client.get(COMPARE, SEED_THREE).content.decode()
     assert "must-have</span>" in must and "must-have</span>" not in plain
+
+
+def test_answers_with_the_same_columns_share_the_side_by_side_tables(client, shipped_catalog):
+    """The tables follow the columns, the winner and the must-haves, not the scores: another
+    weight that keeps them takes the tables from the fragments cache, without working out a
+    single row."""
+    first = client.get(COMPARE, SEED_THREE | {"w-built-in-tools": "5"})
+    key = make_template_fragment_key("results_tables", [first.context["tables"].key])
+    assert caches["fragments"].get(key) is not None
+    assert "rating_rows" in vars(first.context["tables"])  # rendered
+    second = client.get(COMPARE, SEED_THREE | {"w-built-in-tools": "4"})
+    assert second.context["tables"].key == first.context["tables"].key
+    assert "rating_rows" not in vars(second.context["tables"])  # taken as kept
+    assert second.content.decode().count("comparison-table") == 1
+    third = client.get(COMPARE, SEED_THREE | {"require": "admin"})
+    assert "rating_rows" in vars(third.context["tables"])  # must-haves: other tables
+
+
+def test_form_fields_are_rendered_once_per_value(client, shipped_catalog):
+    """Each field's markup is kept by catalog version and value: a new answer to one weight
+    renders that weight alone."""
+    weight = "includes/fields/weight.html"
+
+    def rendered(params):
+        response = client.get(COMPARE, params)
+        return [t.name for t in response.templates].count(weight)
+
+    assert rendered({"w-performance": "4"}) == 5
+    assert rendered({"w-performance": "2"}) == 1
+    assert rendered({"w-performance": "2", "frameworks": "flask"}) == 0
+
+
+def test_a_page_larger_than_the_bound_is_served_but_not_kept(client, shipped_catalog, settings):
+    api = reverse("frameworks:api-compare")
+    settings.PAGE_CACHE_MAX_BYTES = 1000  # the API's answer is about 14 kB
+    first = client.get(api)
+    assert first.status_code == 200 and len(first.content) > 1000
+    assert len(caches["pages"]._cache) == 0
+    settings.PAGE_CACHE_MAX_BYTES = 1_000_000
+    assert client.get(api).content == first.content
+    assert len(caches["pages"]._cache) == 1

@@ -5,7 +5,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from frameworks import catalog, presenters
+from frameworks import catalog, presentation
 
 
 def test_home_shows_the_form_with_real_labels(client, shipped_catalog):
@@ -210,16 +210,16 @@ def test_a_long_ranking_explains_its_top_and_lists_the_rest(client, shipped_cata
     html = client.get(reverse("frameworks:compare"), {"require": "websockets"}).content.decode()
     ranking = html[html.index('<ol class="ranking') : html.index("</ol>")]
     assert ranking.count('<li class="ranking-item') == 32
-    assert ranking.count('class="breakdown-details"') == presenters.EXPLAINED
-    assert ranking.count("ranking-item compact") == 32 - presenters.EXPLAINED
+    assert ranking.count('class="breakdown-details"') == presentation.EXPLAINED
+    assert ranking.count("ranking-item compact") == 32 - presentation.EXPLAINED
     assert "Missing must-haves: WebSockets" in ranking  # compact entries still say what misses
     table = _comparison_table(html)
-    assert table.count('<th scope="col"') == 1 + presenters.TABLE_COLUMNS
-    assert f"show the top {presenters.TABLE_COLUMNS} of the 32 ranked" in html
+    assert table.count('<th scope="col"') == 1 + presentation.TABLE_COLUMNS
+    assert f"show the top {presentation.TABLE_COLUMNS} of the 32 ranked" in html
     # Frameworks the visitor picks are all compared, however many.
     picked = [f"synthetic-{i}" for i in range(16)]
     picked += ["django", "flask", "fastapi", "litestar", "sanic", "bottle"]
-    assert len(picked) > presenters.TABLE_COLUMNS
+    assert len(picked) > presentation.TABLE_COLUMNS
     html = client.get(reverse("frameworks:compare"), {"frameworks": picked}).content.decode()
     table = _comparison_table(html)
     assert table.count('<th scope="col"') == 1 + len(picked)

@@ -1,0 +1,47 @@
+"""The requirements form as Django intends: fields per form, Django's own validation."""
+
+import re
+
+from crispy_forms.utils import render_crispy_form
+
+from frameworks import catalog
+from frameworks.forms import CompareForm, WeightField
+
+
+def test_each_form_has_its_own_fields(shipped_catalog):
+    snapshot = catalog.current_snapshot()
+    one, two = CompareForm(snapshot=snapshot), CompareForm(snapshot=snapshot)
+    assert one.fields is not two.fields
+    for name in one.fields:
+        assert one.fields[name] is not two.fields[name]
+        assert one.fields[name].widget is not two.fields[name].widget
+    one.fields["require"].widget.attrs["data-written"] = "by one form"
+    assert "data-written" not in two.fields["require"].widget.attrs
+    assert "data-written" not in CompareForm(snapshot=snapshot).fields["require"].widget.attrs
+
+
+def test_crispy_renders_the_whole_form_from_the_helper_layout(shipped_catalog):
+    snapshot = catalog.current_snapshot()
+    form = CompareForm({"w-performance": "4", "require": ["orm"]}, snapshot=snapshot)
+    assert form.is_valid()
+    html = render_crispy_form(form)
+    assert html.count('<section class="form-step"') == 4
+    assert 'id="compare-form"' in html and 'method="get"' in html
+    assert 'name="w-performance" id="id_w-performance_5" value="4" checked' in html
+    boxes = re.findall(r'<input type="checkbox"[^>]*>', html)
+    assert [box for box in boxes if "checked" in box] == [
+        next(box for box in boxes if 'value="orm"' in box)
+    ]
+
+
+def test_weights_are_cleaned_by_django_with_its_messages(shipped_catalog):
+    snapshot = catalog.current_snapshot()
+    form = CompareForm({"w-performance": " 3 "}, snapshot=snapshot)
+    assert form.is_valid()
+    assert form.cleaned_data["w-performance"] == 3
+    assert isinstance(form.fields["w-performance"], WeightField)
+    form = CompareForm({"w-performance": "6"}, snapshot=snapshot)
+    assert not form.is_valid()
+    assert form.errors["w-performance"] == ["Ensure this value is less than or equal to 5."]
+    form = CompareForm({"w-performance": "3.5"}, snapshot=snapshot)
+    assert form.errors["w-performance"] == ["Enter a whole number from 0 to 5."]
