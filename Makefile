@@ -26,7 +26,7 @@ python:
 	@python$(PYTHON_VERSION) -m uv --version >/dev/null 2>&1 || python$(PYTHON_VERSION) -m pip install --quiet uv
 
 install: python
-	$(UV) sync --frozen --no-dev
+	$(UV) sync --frozen --no-dev --inexact
 
 install-dev: python
 	$(UV) sync --frozen
@@ -70,7 +70,7 @@ bench: install-dev
 
 # Mutation testing of the scoring engine (frameworks/scoring.py) against the fast, database-free
 # tests; configured in pyproject.toml's [tool.mutmut]. Prints the kill rate and every surviving
-# mutant, and fails under MUTATION_MIN percent caught. Slow (25 minutes on a busy 2-core machine), so
+# mutant, and fails under MUTATION_MIN percent caught. Slow (docs/testing.md), so
 # not part of `make test`. Fewer hypothesis examples per mutant: SCORING_EXAMPLES_SCALE.
 MUTATION_MIN ?= 90
 mutation: install-dev

@@ -133,8 +133,8 @@ TEMPLATES = [
         # Only for the results' repeated parts (frameworks/jinja2/): the ranking list, with a
         # chart and a breakdown row per criterion for each framework, and the side-by-side
         # tables, with a cell per framework and criterion. They are most of a results page and
-        # change with every answer; Jinja2 renders them several times faster than the Django
-        # engine (docs/benchmarks.md). Autoescaping is on, as in every Django template.
+        # change with every answer; Jinja2 renders them faster than the Django engine
+        # (docs/benchmarks.md). Autoescaping is on, as in every Django template.
         "BACKEND": "django.template.backends.jinja2.Jinja2",
         "APP_DIRS": True,  # frameworks/jinja2/
         "OPTIONS": {

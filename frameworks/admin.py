@@ -107,6 +107,15 @@ class CatalogAdmin(VersionedFields, SimpleHistoryAdmin):
             return
         super().save_model(request, obj, form, change)
 
+    def changelist_view(self, request, extra_context=None):
+        # The list's editable columns check each row's version, then write it. Django opens a
+        # transaction only around the write, so the row lock taken by the check would end
+        # before it: one transaction keeps it from check to write, as on the change page.
+        if request.method == "POST":
+            with transaction.atomic(using=router.db_for_write(self.model)):
+                return super().changelist_view(request, extra_context)
+        return super().changelist_view(request, extra_context)
+
     def get_changelist_form(self, request, **kwargs):
         kwargs.setdefault("form", VersionedModelForm)
         return super().get_changelist_form(request, **kwargs)
@@ -133,25 +142,21 @@ class CatalogAdmin(VersionedFields, SimpleHistoryAdmin):
 class RatingInline(VersionedInline):
     model = Rating
     form = RatingForm
-    extra = 0
     fields = ["criterion", "level", "note", "source_url", "reviewed_on"]
 
 
 class FrameworkCapabilityInline(VersionedInline):
     model = FrameworkCapability
-    extra = 0
     fields = ["capability", "support", "extension", "detail", "source_url"]
 
 
 class ProConInline(VersionedInline):
     model = ProCon
-    extra = 0
     fields = ["kind", "text", "source_url", "position"]
 
 
 class UseCaseFitInline(VersionedInline):
     model = UseCaseFit
-    extra = 0
     fields = ["use_case", "fit", "note"]
 
 
@@ -244,7 +249,6 @@ class FrameworkAdmin(CatalogAdmin):
 
 class LevelInline(VersionedInline):
     model = Level
-    extra = 0
     fields = ["label", "value", "position"]
 
 
@@ -274,13 +278,11 @@ class CapabilityAdmin(CatalogAdmin):
 
 class UseCasePresetInline(VersionedInline):
     model = UseCasePreset
-    extra = 0
     fields = ["criterion", "weight"]
 
 
 class UseCaseFitByUseCaseInline(VersionedInline):
     model = UseCaseFit
-    extra = 0
     fields = ["framework", "fit", "note"]
     autocomplete_fields = ["framework"]
 

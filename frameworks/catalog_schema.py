@@ -129,6 +129,9 @@ def _field_error(model, name, value) -> str | None:
         expected, ok = "text", isinstance(value, str)
     if not ok:
         return f"expected {expected}, got {_kind(value)}"
+    if isinstance(value, str) and "\x00" in value:
+        # Model fields carry no such check (forms do), and PostgreSQL refuses the character.
+        return "must not contain the NUL character"
     try:
         field.run_validators(value)
         field.validate(value, None)

@@ -16,6 +16,7 @@ The version is read under a row lock (``select_for_update``) inside the admin's 
 so two saves that arrive together are checked one after the other.
 """
 
+from contextlib import suppress
 from datetime import UTC
 
 from django import forms
@@ -123,6 +124,9 @@ class VersionedModelForm(forms.ModelForm):
         loaded = cleaned.get(VERSION_FIELD)
         if stored is not None and loaded != stored:
             self._refuse(stored, edited)
+        if stored is None and self.reverting:
+            # Reverting a row that was deleted since brings it back: a new row under its old id.
+            self.instance._state.adding = True
         if not self.reverting:
             # Everything the editor left alone keeps its stored value, whatever the stale page
             # posted: the save writes only their own changes.
@@ -207,7 +211,10 @@ class VersionedInlineFormSet(forms.BaseInlineFormSet):
     def _construct_form(self, i, **kwargs):
         form = super()._construct_form(i, **kwargs)
         if self.is_bound and i < self.initial_form_count() and form.instance._state.adding:
-            form.gone_pk = self.data.get(f"{self.add_prefix(i)}-{self.model._meta.pk.name}")
+            raw = self.data.get(f"{self.add_prefix(i)}-{self.model._meta.pk.name}")
+            # Not an id at all (a hand-made post) is left to Django's "select a valid choice".
+            with suppress(ValidationError):
+                form.gone_pk = self.model._meta.pk.to_python(raw)
         return form
 
     def get_queryset(self):

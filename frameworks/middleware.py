@@ -13,8 +13,9 @@ class AdminRejectsNulBytes:
         self.get_response = get_response
 
     def __call__(self, request):
-        if request.path_info.startswith(reverse("admin:index")) and (
-            "\x00" in request.path_info
+        # request.path, like reverse(), carries the script prefix when the site runs under one.
+        if request.path.startswith(reverse("admin:index")) and (
+            "\x00" in request.path
             or any(
                 "\x00" in key or "\x00" in "".join(values) for key, values in request.GET.lists()
             )

@@ -2,7 +2,7 @@
 pros and cons, and use cases.
 
 Every model that feeds results bumps the catalog version when saved or deleted (see
-``frameworks.catalog_cache``), so the next result reflects the edit.
+``frameworks.signals`` and ``catalog.bump_version``), so the next result reflects the edit.
 """
 
 from django.core.exceptions import ValidationError

@@ -135,6 +135,10 @@ CASES = {
         lambda d: d["frameworks"][1]["capabilities"]["orm"].update(extension=""),
         ["frameworks[1].capabilities.orm.extension: name the extension that provides this"],
     ),
+    "a NUL character in text": (
+        lambda d: d["frameworks"][1]["ratings"]["performance"].update(note="fast\x00er"),
+        ["frameworks[1].ratings.performance.note: must not contain the NUL character"],
+    ),
     "sections of the wrong type": (
         lambda d: d.update(frameworks={"django": {}}, criteria="all"),
         [

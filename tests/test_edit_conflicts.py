@@ -569,3 +569,55 @@ def test_two_saves_at_the_same_moment_one_wins_one_is_told(edna, omar, rows):
         TALLY["lost"] += stored != f"{winner} {round_}"
         outcomes.append(stored == f"{winner} {round_}")
     assert all(outcomes)
+
+
+@AS_IN_PRODUCTION
+def test_a_list_save_holds_the_row_lock_from_check_to_write(edna, rows):
+    """The list's version check must read under a row lock inside the save's transaction, as
+    the change page's does: otherwise a change committed between check and write is lost."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    if connection.vendor == "sqlite":
+        pytest.skip("SQLite has no row locks (FOR UPDATE); it serializes writers. PostgreSQL.")
+    ease = rows["criterion"]
+    data = _list_form(edna, Criterion)
+    data[_list_key(data, ease, "default_weight")] = ["1"]
+    with CaptureQueriesContext(connection) as queries:
+        response = edna.post(admin_url(Criterion, "changelist"), data)
+    assert response.status_code == 302
+    locked = [q["sql"] for q in queries if "FOR UPDATE" in q["sql"]]
+    assert any(Criterion._meta.db_table in sql for sql in locked), "version read without a lock"
+    ease.refresh_from_db()
+    assert ease.default_weight == 1
+
+
+def test_reverting_a_deleted_row_brings_it_back(edna, rows):
+    """History keeps deleted rows, and its Revert button must not be a 500 for them."""
+    rating = rows["rating"]
+    pk, note = rating.pk, rating.note
+    assert edna.post(admin_url(Rating, "delete", pk), {"post": "yes"}).status_code == 302
+    assert not Rating.objects.filter(pk=pk).exists()
+    version = (
+        Rating.history.filter(id=pk, history_type="~").first()
+        or Rating.history.filter(id=pk, history_type="+").first()
+    )
+    url = _revert_url(Rating, rating, version)
+    page = edna.get(url)
+    assert page.status_code == 200
+    response = edna.post(url, form_data(page.content.decode(), "historicalrating_form"))
+    assert response.status_code == 302, response.context["errors"]
+    assert Rating.objects.get(pk=pk).note == note
+
+
+@pytest.mark.parametrize("bad_id", ["abc", "", "1.5"])
+def test_an_inline_row_with_a_bad_id_is_a_form_error_not_a_500(edna, rows, bad_id):
+    edit = Edit("framework", "pro", "text", "Hand-made", inline="procons")
+    data = open_page(edna, edit, rows)
+    key = edit.key(data, rows)
+    data[key] = ["Hand-made"]
+    data[key.replace("-text", "-id")] = [bad_id]
+    response = post(edna, edit, rows, data)
+    assert response.status_code == 200
+    assert "errornote" in response.content.decode()
+    assert ProCon.objects.filter(text="Hand-made").count() == 0
