@@ -1,12 +1,16 @@
 """Shared fixtures: small factories for catalog rows, and the shipped catalog."""
 
+import importlib
 import json
 import os
 from html.parser import HTMLParser
 from pathlib import Path
 
 import pytest
+from django.contrib.auth.models import Group
 from django.core.cache import caches
+from django.db import connection
+from django.db.migrations.loader import MigrationLoader
 
 from frameworks import catalog
 from frameworks.catalog_io import import_catalog
@@ -303,13 +307,26 @@ def form_data(html: str, form_id: str) -> dict[str, list[str]]:
     return data
 
 
+def editors_group():
+    """The Editors group exactly as its data migration makes it.
+
+    A transactional test flushes the database afterwards, rows made by migrations included, so
+    a later test re-runs that migration's own code rather than imitate its permissions.
+    """
+    group = Group.objects.filter(name="Editors").first()
+    if group is None:
+        migration = importlib.import_module("frameworks.migrations.0002_editors_group")
+        state = MigrationLoader(connection).project_state(("frameworks", "0002_editors_group"))
+        migration.create_editors(state.apps, connection.schema_editor())
+        group = Group.objects.get(name="Editors")
+    return group
+
+
 @pytest.fixture
 def editor(db, django_user_model):
     """A staff member of the Editors group that the data migration creates (not a superuser)."""
-    from django.contrib.auth.models import Group
-
     user = django_user_model.objects.create_user(
         "edna", "edna@example.org", "a-long-editor-passphrase-42", is_staff=True
     )
-    user.groups.add(Group.objects.get(name="Editors"))
+    user.groups.add(editors_group())
     return user

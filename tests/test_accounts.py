@@ -8,6 +8,8 @@ from django.contrib.auth import get_user_model
 from django.core.management import call_command
 from django.core.management.base import CommandError
 
+from tests.conftest import editors_group
+
 
 def run(*args):
     out = StringIO()
@@ -39,6 +41,7 @@ def test_second_run_keeps_the_password_and_says_how_to_reset_it(db):
 
 
 def test_addeditor_makes_a_staff_editor_who_is_not_a_superuser(db, client):
+    editors_group()  # as its migration makes it, even after a transactional test's flush
     out = run("addeditor", "alice")
     password = re.search(r"password: (\S+)", out).group(1)
     user = get_user_model().objects.get(username="alice")

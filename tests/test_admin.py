@@ -3,7 +3,6 @@ checked against each other (optimistic locking), and history that can be read an
 
 import pytest
 from django.contrib import admin
-from django.contrib.auth.models import Group
 from django.urls import reverse
 from simple_history.admin import SimpleHistoryAdmin
 
@@ -19,7 +18,7 @@ from frameworks.models import (
     UseCase,
     UseCaseFit,
 )
-from tests.conftest import form_data
+from tests.conftest import editors_group, form_data
 
 CATALOG_ADMINS = [
     Framework,
@@ -38,7 +37,7 @@ def admin_url(model, view, *args):
 
 
 def test_editors_group_can_curate_the_catalog_but_not_users(db):
-    group = Group.objects.get(name="Editors")
+    group = editors_group()
     codenames = set(group.permissions.values_list("codename", flat=True))
     for model in CATALOG_ADMINS:
         name = model._meta.model_name
@@ -169,7 +168,7 @@ def test_second_of_two_concurrent_saves_is_refused_and_keeps_its_input(
     client, editor, django_user_model, small_catalog
 ):
     other = django_user_model.objects.create_user("omar", password="x" * 20, is_staff=True)
-    other.groups.add(Group.objects.get(name="Editors"))
+    other.groups.add(editors_group())
     flask = small_catalog["flask"]
     url = admin_url(Framework, "change", flask.pk)
     client.force_login(editor)

@@ -1,15 +1,13 @@
 """End to end in Debian's Chromium: visitors with and without JavaScript, editors, phones."""
 
-import importlib
 import re
 
 import pytest
-from django.contrib.auth.models import Group, User
-from django.db import connection
-from django.db.migrations.loader import MigrationLoader
+from django.contrib.auth.models import User
 
 from frameworks.models import Framework
 from tests.browser import PHONE, login, overflow
+from tests.conftest import editors_group
 
 pytestmark = pytest.mark.browser
 
@@ -108,21 +106,6 @@ def test_visitor_without_javascript_submits_the_form(live_app, new_page):
     # The requirements stay one click away, and the share link is there to copy by hand.
     assert page.locator("#form-panel > summary").is_visible()
     assert "/compare/?" in page.locator("#permalink").input_value()
-
-
-def editors_group():
-    """The Editors group exactly as its data migration makes it.
-
-    A transactional test flushes the database afterwards, rows made by migrations included, so
-    a later test re-runs that migration's own code rather than imitate its permissions.
-    """
-    group = Group.objects.filter(name="Editors").first()
-    if group is None:
-        migration = importlib.import_module("frameworks.migrations.0002_editors_group")
-        state = MigrationLoader(connection).project_state(("frameworks", "0002_editors_group"))
-        migration.create_editors(state.apps, connection.schema_editor())
-        group = Group.objects.get(name="Editors")
-    return group
 
 
 @pytest.fixture

@@ -12,7 +12,6 @@ import re
 from dataclasses import dataclass
 
 import pytest
-from django.contrib.auth.models import Group
 from django.test import Client
 
 from frameworks.models import (
@@ -27,7 +26,7 @@ from frameworks.models import (
     UseCaseFit,
     UseCasePreset,
 )
-from tests.conftest import form_data
+from tests.conftest import editors_group, form_data
 from tests.test_admin import admin_url
 
 REFUSED = re.compile(
@@ -72,7 +71,7 @@ def rows(small_catalog):
 
 def _editor(django_user_model, username):
     user = django_user_model.objects.create_user(username, password="p" * 24, is_staff=True)
-    user.groups.add(Group.objects.get(name="Editors"))
+    user.groups.add(editors_group())
     client = Client()
     client.force_login(user)
     return client

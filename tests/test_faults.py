@@ -71,7 +71,9 @@ def private_redis(settings):
     with redis_server() as server:
         comparator.cache._breakers.clear()
         settings.REDIS_URL = server.url
-        settings.CACHES = {"default": comparator.settings.redis_cache(server.url, retry_after=0.5)}
+        settings.CACHES = settings.CACHES | {
+            "default": comparator.settings.redis_cache(server.url, retry_after=0.5)
+        }
         yield server
     comparator.cache._breakers.clear()
 
