@@ -1,5 +1,6 @@
 """The visitor's requirements form, shared by the compare page and the JSON API."""
 
+import copy
 import hashlib
 from functools import cached_property
 
@@ -33,6 +34,12 @@ class Choices(BaseChoiceIterator):
 
     def __iter__(self):
         return iter(self.items)
+
+    def __copy__(self):
+        return self  # immutable: every copy of a field or widget may share it
+
+    def __deepcopy__(self, memo):
+        return self
 
 
 def weight_choices(criterion: scoring.CriterionSpec) -> Choices:
@@ -163,16 +170,15 @@ class CompareForm(forms.Form):
         error_messages={"invalid_choice": "“%(value)s” is not a published framework."},
     )
 
+    def __new__(cls, *args, snapshot: Snapshot, **kwargs):
+        """A form of the class declared for this catalog snapshot (see ``_form_class``)."""
+        if cls is CompareForm:
+            cls = _form_class(snapshot)
+        return super().__new__(cls)
+
     def __init__(self, data=None, *, snapshot: Snapshot, **kwargs):
-        super().__init__(data, **kwargs)
+        super().__init__(data, **kwargs)  # each form deep-copies the declared fields
         self.snapshot = snapshot
-        choices = _choices(snapshot)
-        for name in ("use_case", "require", "frameworks"):
-            self.fields[name].choices = choices[name]
-        for criterion in snapshot.criteria:
-            self.fields[WEIGHT_PREFIX + criterion.slug] = WeightField(
-                criterion=criterion, choices=choices["w", criterion.slug]
-            )
 
     @cached_property
     def helper(self) -> FormHelper:
@@ -273,3 +279,29 @@ class CompareForm(forms.Form):
             ("parameters" if field == "__all__" else field): [str(e) for e in errors]
             for field, errors in self.errors.items()
         }
+
+
+def _form_class(snapshot: Snapshot) -> type[CompareForm]:
+    """CompareForm with this catalog's choices and a declared WeightField per criterion.
+
+    Declared once per snapshot, so that each form gets its own fields the way Django gives
+    them: by deep-copying the class's ``base_fields``, with Django's own validation.
+    """
+
+    def build():
+        choices = _choices(snapshot)
+        declared = {
+            WEIGHT_PREFIX + criterion.slug: WeightField(
+                criterion=criterion, choices=choices["w", criterion.slug]
+            )
+            for criterion in snapshot.criteria
+        }
+        form_class = type(CompareForm)("CompareForm", (CompareForm,), {
+            "__module__": __name__, "__qualname__": "CompareForm", **declared,
+        })  # fmt: skip
+        for name in ("use_case", "require", "frameworks"):
+            field = form_class.base_fields[name] = copy.deepcopy(form_class.base_fields[name])
+            field.choices = choices[name]
+        return form_class
+
+    return snapshot.derived("form-class", build)

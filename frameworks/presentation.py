@@ -8,6 +8,7 @@ the template tags read this module; nothing below imports it.
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass
 from functools import cached_property
 from json.encoder import encode_basestring_ascii as _quote  # json.dumps' own
@@ -64,7 +65,7 @@ def support_text(support: scoring.SupportSpec | None) -> str:
 def jinja2_environment(**options) -> Environment:
     """The Jinja2 environment of the results' repeated parts (settings.TEMPLATES says why)."""
     env = Environment(**options)
-    env.globals.update(score_bar=score_bar, chart_segments=chart_segments)
+    env.globals.update(score_bar=score_bar, chart_segments=chart_segments, memoize=functools.cache)
     env.filters.update(support_icon=support_icon, support_text=support_text)
     return env
 
