@@ -16,8 +16,8 @@ from django.utils.choices import BaseChoiceIterator
 
 from . import scoring
 from .catalog import Snapshot
+from .presentation import WEIGHT_PREFIX
 
-WEIGHT_PREFIX = "w-"
 SINGLE_VALUED = ("use_case",)
 #: Parameters that are not ours (analytics tags and the like) are ignored, up to a limit.
 EXTRA_PARAMETERS = 20

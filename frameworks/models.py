@@ -139,7 +139,7 @@ class Criterion(Versioned):
     slug = models.SlugField(
         max_length=60,
         unique=True,
-        help_text="Used as the w-<slug> parameter in shared links; change it with care.",
+        help_text="Shared links weigh this criterion as w-SLUG=0…5; change it with care.",
     )
     help_text = models.CharField(
         max_length=240, blank=True, help_text="Shown to visitors next to the weight control."
@@ -192,7 +192,9 @@ class Level(Versioned):
 class Capability(Versioned):
     name = models.CharField(max_length=80, unique=True)
     slug = models.SlugField(
-        max_length=60, unique=True, help_text="Used as a require=<slug> must-have in shared links."
+        max_length=60,
+        unique=True,
+        help_text="Shared links require this capability as require=SLUG.",
     )
     description = models.CharField(max_length=240, blank=True)
     position = models.PositiveSmallIntegerField(default=0)

@@ -22,8 +22,10 @@ from jinja2 import Environment
 
 from . import scoring
 from .catalog import Snapshot
-from .forms import WEIGHT_PREFIX
 from .paths import path
+
+#: A criterion's weight in the query string: ``w-<criterion slug>`` (a public contract).
+WEIGHT_PREFIX = "w-"
 
 #: Distinct, colour-blind-friendly hues for the score charts' segments; each segment also has a
 #: text label and a title, so colour is never the only signal.
