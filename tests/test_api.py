@@ -135,7 +135,12 @@ def test_bad_encoding_is_a_400_not_a_500(client, shipped_catalog):
 
 
 def test_unknown_extra_parameters_are_ignored(client, shipped_catalog):
-    assert client.get(URL, {"utm_source": "newsletter"}).status_code == 200
+    params = {"use_case": "real-time", "w-performance": "5"}
+    plain = client.get(URL, params)
+    tagged = client.get(URL, params | {"utm_source": "newsletter", "ref": "x"})
+    assert plain.status_code == tagged.status_code == 200
+    assert tagged.json() == plain.json()
+    assert tagged.json()[0]["framework"] == "fastapi"  # the use case still counted
 
 
 def test_weights_read_the_same_however_they_are_written(client, shipped_catalog):
