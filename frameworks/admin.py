@@ -8,6 +8,7 @@ from django.http import Http404
 from django.utils.html import format_html
 from simple_history.admin import SimpleHistoryAdmin
 
+from . import publishing
 from .locking import VERSION_FIELD, VersionedInlineFormSet, VersionedModelForm
 from .models import (
     Capability,
@@ -73,6 +74,99 @@ class FrameworkForm(VersionedModelForm):
             "color",
             "symbol",
         ]
+
+    def clean(self):
+        cleaned = super().clean()
+        if "is_published" not in cleaned:
+            return cleaned
+        stored = Framework.objects.filter(pk=self.instance.pk).values_list(
+            "is_published", flat=True
+        )
+        was_published = bool(self.instance.pk and stored.first())
+        after = self._gaps_after_save()
+        if after is None:
+            return cleaned  # an inline row is invalid: its own error comes first
+        before = (
+            publishing.stored_missing([self.instance.pk])[self.instance.pk] if was_published else []
+        )
+        gaps = publishing.refusal(
+            was_published=was_published,
+            publish=cleaned["is_published"],
+            before=before,
+            after=after,
+        )
+        if gaps:
+            intro = (
+                "A published framework must stay complete; after this save it would lack:"
+                if was_published
+                else "It cannot be published until it is complete; it still lacks:"
+            )
+            self.add_error("is_published", ValidationError([intro, *gaps]))
+        return cleaned
+
+    def _gaps_after_save(self):
+        """The framework's gaps as they will be once this page is saved with its inline rows.
+
+        The admin builds the inline formsets before it validates this form (they are saved
+        with it), and ``FrameworkAdmin`` hands them over; the rows the page does not hold
+        (added by someone else meanwhile) count as stored. None when an inline row is invalid.
+        """
+        formsets = {fs.model: fs for fs in getattr(self.instance, "_inline_formsets", ())}
+        pk = self.instance.pk
+        ratings = (
+            {
+                row["pk"]: row
+                for row in Rating.objects.filter(framework_id=pk).values(
+                    "pk", "criterion_id", "note", "source_url"
+                )
+            }
+            if pk
+            else {}
+        )
+        fits = (
+            dict(UseCaseFit.objects.filter(framework_id=pk).values_list("pk", "use_case_id"))
+            if pk
+            else {}
+        )
+        for model, rows, read in (
+            (Rating, ratings, _rating_values),
+            (UseCaseFit, fits, _fit_values),
+        ):
+            formset = formsets.get(model)
+            if formset is None:
+                continue
+            if not formset.is_valid():
+                return None
+            for index, form in enumerate(formset.forms):
+                key = form.instance.pk or f"new-{index}"
+                if form in formset.deleted_forms or getattr(form, "gone_pk", None) is not None:
+                    rows.pop(key, None)
+                elif form.instance.pk or form.has_changed():
+                    rows[key] = read(form.cleaned_data)
+        criteria, use_cases = publishing.catalog_axes()
+        return publishing.missing(
+            criteria=criteria,
+            use_cases=use_cases,
+            ratings={
+                row["criterion_id"]: publishing.RatingState(row["note"], row["source_url"])
+                for row in ratings.values()
+            },
+            fits=fits.values(),
+        )
+
+
+def _rating_values(cleaned):
+    criterion = cleaned.get("criterion")
+    return {
+        "criterion_id": criterion.pk if criterion else None,
+        "note": cleaned.get("note") or "",
+        "source_url": cleaned.get("source_url") or "",
+    }
+
+
+def _fit_values(cleaned):
+    use_case = cleaned.get("use_case")
+    return use_case.pk if use_case else None
 
 
 class VersionedFields:
@@ -197,6 +291,13 @@ class FrameworkAdmin(CatalogAdmin):
         ("Appearance", {"fields": ["color", "symbol"]}),
     ]
 
+    def _create_formsets(self, request, obj, change):
+        formsets, inline_instances = super()._create_formsets(request, obj, change)
+        # The admin validates the framework's form after building these and saves both
+        # together: the publish check in FrameworkForm reads what the rows will hold.
+        obj._inline_formsets = formsets
+        return formsets, inline_instances
+
     def get_queryset(self, request):
         return (
             super()
@@ -238,8 +339,15 @@ class FrameworkAdmin(CatalogAdmin):
 
     @admin.action(description="Publish the selected frameworks")
     def publish(self, request, queryset):
-        changed = self._set_published(queryset, True)
-        self.message_user(request, f"Published {changed} framework(s).", messages.SUCCESS)
+        done, refused = publishing.publish(queryset.values_list("pk", flat=True))
+        for name, gaps in refused.items():
+            self.message_user(
+                request,
+                f"“{name}” was not published; it still lacks: {'; '.join(gaps)}.",
+                messages.ERROR,
+            )
+        if done or not refused:
+            self.message_user(request, f"Published {len(done)} framework(s).", messages.SUCCESS)
 
     @admin.action(description="Unpublish the selected frameworks")
     def unpublish(self, request, queryset):

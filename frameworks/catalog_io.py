@@ -20,7 +20,7 @@ from django.core.exceptions import ValidationError
 from django.db import models as db
 from django.db import transaction
 
-from . import catalog, models
+from . import catalog, models, publishing
 from .catalog_schema import (
     CAPABILITY,
     CRITERION,
@@ -39,6 +39,14 @@ __all__ = ["CatalogError", "ImportReport", "export_catalog", "import_catalog"]
 FRAMEWORK_FIELDS = ["name", *FRAMEWORK[1]]
 
 
+@dataclass(frozen=True)
+class Change:
+    """One row an import updates: what it is, and each field's value before and after."""
+
+    label: str
+    fields: tuple[tuple[str, str, str], ...]
+
+
 @dataclass
 class ImportReport:
     created: Counter = field(default_factory=Counter)
@@ -46,6 +54,12 @@ class ImportReport:
     kept: Counter = field(default_factory=Counter)
     # One line for each row of the file that editors deleted or renamed, left as they left it.
     skipped: list[str] = field(default_factory=list)
+    # Row by row, for the admin's preview: what is added, changed (field by field), removed,
+    # and left alone (already the same, or kept as editors left it).
+    added: list[str] = field(default_factory=list)
+    changes: list[Change] = field(default_factory=list)
+    removed: list[str] = field(default_factory=list)
+    unchanged: list[str] = field(default_factory=list)
 
     def summary(self) -> str:
         parts = []
@@ -92,9 +106,16 @@ def _values(model, entry: dict, keys) -> dict:
     return values
 
 
+def _shown(value) -> str:
+    if value is None or value == "":
+        return "(empty)"
+    return value.isoformat() if isinstance(value, datetime.date) else str(value)
+
+
 class _Loader:
-    def __init__(self, *, overwrite: bool):
+    def __init__(self, *, overwrite: bool, reason: str = "", user=None):
         self.overwrite = overwrite
+        self.reason, self.user = reason, user
         self.report = ImportReport()
         self._history: dict[type, dict[tuple, set[int]]] = {}
 
@@ -118,13 +139,18 @@ class _Loader:
         """
         obj = model.objects.filter(**lookup).first()
         if obj is not None:
+            changed = {k: v for k, v in values.items() if getattr(obj, k) != v}
             if not self.overwrite:
                 self.report.kept[kind] += 1
+                self.report.unchanged.append(
+                    f"{label}: kept as editors left it" if changed else f"{label}: the same"
+                )
                 return obj, False
-            changed = {k: v for k, v in values.items() if getattr(obj, k) != v}
             if changed:
-                self.save(obj, changed, path)
+                self.change(obj, changed, path, label)
                 self.report.updated[kind] += 1
+            else:
+                self.report.unchanged.append(f"{label}: the same")
             return obj, False
         earlier = self._ids_once_known_as(model, lookup)
         renamed = model.objects.filter(pk__in=earlier).first() if earlier else None
@@ -134,7 +160,7 @@ class _Loader:
                     f"{path}: {label} was renamed by an editor (now “{renamed}”); left as is."
                 )
                 return renamed, False
-            self.save(renamed, lookup | values, path)
+            self.change(renamed, lookup | values, path, label)
             self.report.updated[kind] += 1
             return renamed, False
         if earlier and not self.overwrite:
@@ -143,10 +169,28 @@ class _Loader:
         obj = model(**lookup)
         self.save(obj, values, path)
         self.report.created[kind] += 1
+        self.report.added.append(label)
         return obj, True
 
-    @staticmethod
-    def save(obj, values: dict, path: str):
+    def change(self, obj, values: dict, path: str, label: str):
+        before = {key: getattr(obj, key) for key in values}
+        self.save(obj, values, path)
+        fields = tuple(
+            (str(obj._meta.get_field(key).verbose_name), _shown(before[key]), _shown(value))
+            for key, value in values.items()
+            if before[key] != value
+        )
+        self.report.changes.append(Change(label, fields))
+
+    def stamp(self, obj):
+        """Name the import and the editor in the row's next history entry."""
+        if self.reason:
+            obj._change_reason = self.reason
+        if self.user is not None:
+            obj._history_user = self.user
+
+    def save(self, obj, values: dict, path: str):
+        self.stamp(obj)
         for key, value in values.items():
             setattr(obj, key, value)
         try:
@@ -164,11 +208,21 @@ class _Loader:
 
 
 @transaction.atomic
-def import_catalog(data: dict, *, overwrite: bool = False) -> ImportReport:
+def import_catalog(
+    data: dict, *, overwrite: bool = False, reason: str = "", user=None
+) -> ImportReport:
+    """Load a catalog document (see the module's docstring); ``reason`` and ``user`` go into
+    the history of every row written."""
     errors = validate(data, known=known_references())
     if errors:
         raise CatalogError(errors)
-    load = _Loader(overwrite=overwrite)
+    load = _Loader(overwrite=overwrite, reason=reason, user=user)
+    gate = _PublishGate(
+        {
+            entry["slug"]: f"frameworks[{index}] ({entry['name']})"
+            for index, entry in enumerate(data.get("frameworks", []))
+        }
+    )
     criteria, levels, capabilities, use_cases = {}, {}, {}, {}
 
     for index, entry in enumerate(data.get("criteria", [])):
@@ -286,8 +340,42 @@ def import_catalog(data: dict, *, overwrite: bool = False) -> ImportReport:
         # them when asked to overwrite; otherwise an editor's deletions stay deleted.
         if created or overwrite:
             _points(load, framework, entry, path)
+    gate.check()
     catalog.bump_version()
     return load.report
+
+
+class _PublishGate:
+    """The publish rule (``publishing``) for the frameworks an import writes: none may be
+    published by it while incomplete, nor lose a note, source, rating or fit while published.
+
+    Read before the import and checked on the rows as the import leaves them, inside its
+    transaction, so that a refusal writes nothing.
+    """
+
+    def __init__(self, places: dict[str, str]):
+        self.places = places  # framework slug -> where the file names it
+        stored = dict(models.Framework.objects.filter(slug__in=places).values_list("slug", "pk"))
+        published = publishing.published_ids(stored.values())
+        gaps = publishing.stored_missing(published)
+        self.before = {slug: (pk in published, gaps.get(pk, [])) for slug, pk in stored.items()}
+
+    def check(self):
+        now = dict(
+            models.Framework.objects.filter(slug__in=self.places, is_published=True).values_list(
+                "pk", "slug"
+            )
+        )
+        gaps = publishing.stored_missing(now)
+        errors = []
+        for pk, slug in sorted(now.items(), key=lambda item: item[1]):
+            was_published, before = self.before.get(slug, (False, []))
+            refused = publishing.refusal(
+                was_published=was_published, publish=True, before=before, after=gaps[pk]
+            )
+            errors += [f"{self.places[slug]}: cannot be published, {gap}" for gap in refused]
+        if errors:
+            raise CatalogError(errors)
 
 
 def _points(load, framework, entry, path):
@@ -302,10 +390,18 @@ def _points(load, framework, entry, path):
             framework=framework, kind=kind, text=point["text"]
         )
         values = {"source_url": point.get("source_url") or "", "position": position}
-        if obj.pk is None or any(getattr(obj, k) != v for k, v in values.items()):
-            load.report.created["pros and cons"] += obj.pk is None
-            load.save(obj, values, f"{path}.{key}[{position - 1}]")
+        where, label = f"{path}.{key}[{position - 1}]", f"{framework.slug} {kind}: {point['text']}"
+        if obj.pk is None:
+            load.report.created["pros and cons"] += 1
+            load.report.added.append(label)
+            load.save(obj, values, where)
+        elif any(getattr(obj, k) != v for k, v in values.items()):
+            load.change(obj, values, where, label)
+        else:
+            load.report.unchanged.append(f"{label}: the same")
     for stale in existing.values():
+        load.report.removed.append(f"{framework.slug} {stale.kind}: {stale.text}")
+        load.stamp(stale)
         stale.delete()
 
 

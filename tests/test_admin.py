@@ -236,9 +236,13 @@ def test_rating_history_keeps_every_level(editor_client, small_catalog):
     assert "edna" in html
 
 
-def test_publish_and_unpublish_actions_bump_the_catalog(editor_client, small_catalog):
+def test_publish_and_unpublish_actions_bump_the_catalog(editor_client, small_catalog, rate, fit):
     url = admin_url(Framework, "changelist")
     bottle = small_catalog["bottle"]
+    # Only a complete framework can be published (tests/test_publish_checks.py has the rule).
+    bottle.ratings.update(note="Tiny.", source_url="https://bottlepy.org/")
+    rate(bottle, small_catalog["speed"], "High", note="Fast.", source_url="https://bottlepy.org/")
+    fit(bottle, UseCase.objects.get(), 4)
     before = catalog.current_version()
     response = editor_client.post(
         url, {"action": "publish", "_selected_action": [bottle.pk]}, follow=True
