@@ -20,7 +20,7 @@ from django.core.exceptions import ValidationError
 from django.db import models as db
 from django.db import transaction
 
-from . import catalog, models, publishing
+from . import catalog, models, publishing, ratings_csv
 from .catalog_schema import (
     CAPABILITY,
     CRITERION,
@@ -373,7 +373,10 @@ class _PublishGate:
             refused = publishing.refusal(
                 was_published=was_published, publish=True, before=before, after=gaps[pk]
             )
-            errors += [f"{self.places[slug]}: cannot be published, {gap}" for gap in refused]
+            state = (
+                "is published, so must stay complete" if was_published else "cannot be published"
+            )
+            errors += [f"{self.places[slug]}: {state}, {gap}" for gap in refused]
         if errors:
             raise CatalogError(errors)
 
@@ -497,3 +500,36 @@ def export_catalog() -> dict:
         ]
         document["frameworks"].append(entry)
     return document
+
+
+@transaction.atomic
+def import_ratings(
+    rows: list[ratings_csv.CsvRating], *, overwrite: bool = False, reason: str = "", user=None
+) -> ImportReport:
+    """Load ratings read from a CSV file, by the same rules as a catalog document: checked
+    whole first, existing ratings left as editors left them unless ``overwrite``, ratings
+    editors deleted not brought back, and no published framework left incomplete."""
+    errors = ratings_csv.check_ratings(rows)
+    if errors:
+        raise CatalogError(errors)
+    load = _Loader(overwrite=overwrite, reason=reason, user=user)
+    frameworks = {
+        f.slug: f for f in models.Framework.objects.filter(slug__in={r.framework for r in rows})
+    }
+    criteria = {c.slug: c for c in models.Criterion.objects.prefetch_related("levels")}
+    gate = _PublishGate({slug: f"Framework “{slug}”" for slug in frameworks})
+    for row in rows:
+        criterion = criteria[row.criterion]
+        wanted = row.level.casefold()
+        level = next(lv for lv in criterion.levels.all() if lv.label.casefold() == wanted)
+        load.row(
+            models.Rating,
+            {"framework": frameworks[row.framework], "criterion": criterion},
+            {"level": level, "note": row.note, "source_url": row.source},
+            kind="ratings",
+            path=f"Line {row.line}",
+            label=f"the {row.criterion} rating of {row.framework}",
+        )
+    gate.check()
+    catalog.bump_version()
+    return load.report

@@ -62,9 +62,17 @@ def refusal(*, was_published: bool, publish: bool, before: list[str], after: lis
     """The gaps that stop this save (all of ``after``), or an empty list when it may go on."""
     if not publish or not after:
         return []
-    if not was_published or set(after) - set(before):
+    if not was_published or any(not _covered(gap, before) for gap in after):
         return after
     return []
+
+
+def _covered(gap: str, before: list[str]) -> bool:
+    """Whether ``gap`` was already there: itself, or a missing rating now rated in part."""
+    subject, _, problem = gap.rpartition(": ")
+    return gap in before or (
+        problem in ("no note", "no source") and f"{subject}: not rated" in before
+    )
 
 
 def catalog_axes() -> tuple[list[tuple[int, str]], list[tuple[int, str]]]:

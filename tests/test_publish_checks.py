@@ -74,6 +74,10 @@ def test_refusal_stops_publishing_and_new_gaps_but_not_old_ones():
     more = [*gaps, "Learning curve: no note"]
     assert publishing.refusal(was_published=True, publish=True, before=gaps, after=more) == more
     assert publishing.refusal(was_published=True, publish=True, before=[], after=[]) == []
+    # Rating an unrated criterion without a note yet is progress, not a new gap.
+    unrated = ["Performance: not rated"]
+    partly = ["Performance: no note", "Performance: no source"]
+    assert publishing.refusal(was_published=True, publish=True, before=unrated, after=partly) == []
 
 
 def test_stored_gaps_match_the_small_catalog(small_catalog):
