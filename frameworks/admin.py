@@ -291,6 +291,12 @@ class FrameworkAdmin(CatalogAdmin):
         ("Appearance", {"fields": ["color", "symbol"]}),
     ]
 
+    def get_changelist_form(self, request, **kwargs):
+        # Should "published" become editable in the list, its rows are checked by the same
+        # rule; a list row holds no inline rows, so what is stored is what counts.
+        kwargs.setdefault("form", FrameworkForm)
+        return super().get_changelist_form(request, **kwargs)
+
     def _create_formsets(self, request, obj, change):
         formsets, inline_instances = super()._create_formsets(request, obj, change)
         # The admin validates the framework's form after building these and saves both

@@ -10,6 +10,7 @@ from django.core.management import CommandError, call_command
 from django.urls import reverse
 
 from frameworks import catalog, publishing
+from frameworks.admin import FrameworkAdmin
 from frameworks.models import Criterion, Framework, Level, Rating, UseCase, UseCaseFit
 from frameworks.publishing import RatingState
 from tests.conftest import form_data
@@ -325,3 +326,29 @@ def test_loadcatalog_leaves_a_published_frameworks_old_gaps_alone(shipped_catalo
         document["frameworks"][0] |= {"slug": "copy", "name": "Copy"}
         export.write_text(json.dumps(document), encoding="utf-8")
         call_command("loadcatalog", str(export), verbosity=0)
+
+
+def test_an_editable_published_column_in_the_list_applies_the_rule(
+    editor_client, small_catalog, monkeypatch, rate, fit
+):
+    monkeypatch.setattr(FrameworkAdmin, "list_editable", ["is_published"])
+    bottle, flask = small_catalog["bottle"], small_catalog["flask"]
+    url = reverse("admin:frameworks_framework_changelist")
+    data = form_data(editor_client.get(url).content.decode(), "changelist-form")
+    rows = {data[f"form-{i}-id"][0]: i for i in range(int(data["form-TOTAL_FORMS"][0]))}
+    data[f"form-{rows[str(bottle.pk)]}-is_published"] = ["on"]
+    data["_save"] = ["Save"]
+    response = editor_client.post(url, data)
+    assert response.status_code == 200
+    errors = response.context["cl"].formset.forms[rows[str(bottle.pk)]].errors.as_data()
+    assert [m for e in errors["is_published"] for m in e][1:] == BOTTLE_GAPS
+    bottle.refresh_from_db()
+    assert not bottle.is_published
+    complete(bottle, small_catalog, rate, fit)
+    data = form_data(editor_client.get(url).content.decode(), "changelist-form")
+    data[f"form-{rows[str(bottle.pk)]}-is_published"] = ["on"]
+    data["_save"] = ["Save"]
+    assert editor_client.post(url, data).status_code == 302
+    bottle.refresh_from_db()
+    flask.refresh_from_db()
+    assert bottle.is_published and flask.is_published
