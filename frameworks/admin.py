@@ -16,7 +16,6 @@ from simple_history.admin import SimpleHistoryAdmin
 
 from . import desk, grid
 from .locking import VERSION_FIELD, VersionedInlineFormSet, VersionedModelForm
-from .reasons import REASON_FIELD, ReasonForm, ReasonMixin, give_reason
 from .models import (
     Capability,
     Criterion,
@@ -29,6 +28,7 @@ from .models import (
     UseCaseFit,
     UseCasePreset,
 )
+from .reasons import REASON_FIELD, ReasonForm, ReasonMixin, give_reason
 
 
 class LevelChoiceField(forms.ModelChoiceField):

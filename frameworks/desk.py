@@ -167,21 +167,37 @@ def _describe(record):
         return f"{record.instance._meta.verbose_name} #{record.id}"
 
 
+#: Rows edited only inside their parent's page: their history is read from the parent's.
+EDITED_WITHIN = {Level: ("criterion", Criterion), UseCasePreset: ("use_case", UseCase)}
+
+
+def _links(model, record):
+    """The history page to open for this entry, and the page that reverts to it."""
+    if model in EDITED_WITHIN:
+        field, parent = EDITED_WITHIN[model]
+        parent_id = getattr(record, f"{field}_id")
+        url = reverse(f"admin:frameworks_{parent._meta.model_name}_history", args=[parent_id])
+        return url, url
+    name = model._meta.model_name
+    return (
+        reverse(f"admin:frameworks_{name}_history", args=[record.id]),
+        reverse(f"admin:frameworks_{name}_simple_history", args=[record.id, record.history_id]),
+    )
+
+
 def _change(model, record, previous):
     diff = []
     if previous is not None and record.history_type == "~":
         delta = record.diff_against(previous)
         diff = HistoricalRecordContextHelper(model, record).context_for_delta_changes(delta)
-    name = model._meta.model_name
+    history_url, revert_url = _links(model, record)
     return Change(
         record=record,
         model=model,
         what=_describe(record),
         diff=diff,
-        history_url=reverse(f"admin:frameworks_{name}_history", args=[record.id]),
-        revert_url=reverse(
-            f"admin:frameworks_{name}_simple_history", args=[record.id, record.history_id]
-        ),
+        history_url=history_url,
+        revert_url=revert_url,
     )
 
 

@@ -30,12 +30,14 @@ class GridCellForm(VersionedModelForm):
             "reviewed_on": forms.DateInput(format="%Y-%m-%d", attrs={"type": "date"}),
         }
 
-    def __init__(self, *args, framework, criterion, levels, **kwargs):
-        kwargs.setdefault("instance", Rating(framework=framework, criterion=criterion))
+    def __init__(self, *args, framework=None, criterion=None, **kwargs):
+        # The locking code rebuilds a form from the stored rating alone: it names both.
+        if kwargs.get("instance") is None:
+            kwargs["instance"] = Rating(framework=framework, criterion=criterion)
         super().__init__(*args, **kwargs)
-        self.framework, self.criterion = framework, criterion
+        self.framework, self.criterion = self.instance.framework, self.instance.criterion
         level = self.fields["level"]
-        level.queryset = levels
+        level.queryset = self.criterion.levels.order_by("position", "value")
         # A rating once given is changed, not emptied, here (delete it on the framework page).
         level.required = bool(self.instance.pk)
         level.empty_label = None if self.instance.pk else "Not rated"
@@ -83,7 +85,6 @@ def _cells(pairs, ratings, data):
                 instance=ratings.get(other.pk),
                 framework=framework,
                 criterion=criterion,
-                levels=criterion.levels.order_by("position", "value"),
             ),
         )
         for heading, other, framework, criterion in pairs
