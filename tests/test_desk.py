@@ -18,9 +18,8 @@ def days_ago(days):
 
 
 @pytest.fixture
-def desk_catalog(small_catalog, make_capability, support, make_use_case, fit):
+def desk_catalog(small_catalog):
     """Flask complete (rated, every capability and fit); Bottle missing pieces; ages spread."""
-    flask, bottle = small_catalog["flask"], small_catalog["bottle"]
     ratings = {
         (r.framework.slug, r.criterion.slug): r
         for r in Rating.objects.select_related("framework", "criterion")

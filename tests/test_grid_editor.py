@@ -44,7 +44,8 @@ def test_each_cell_offers_only_its_criterion_levels(editor_client, small_catalog
     cells = {c.form.criterion.slug: c.form for c in response.context["cells"]}
     assert set(cells) == {"learning-curve", "performance"}
     for form in cells.values():
-        offered = {choice.instance.criterion_id for choice, _ in form.fields["level"].choices if choice}
+        choices = form.fields["level"].choices
+        offered = {choice.instance.criterion_id for choice, _ in choices if choice}
         assert offered == {form.criterion.pk}
     html = response.content.decode()
     # Note, source and review date are at hand in every row.
