@@ -79,6 +79,19 @@ class ReasonedRatingForm(ReasonMixin, RatingForm):
     pass
 
 
+class ListRowForm(VersionedModelForm):
+    """A row of a list with editable columns: the list's one reason field explains its edits."""
+
+    def clean(self):
+        cleaned = super().clean()
+        if self.edited_fields():
+            reason = ReasonForm(self.data)
+            if not reason.is_valid():
+                raise ValidationError(reason.errors[REASON_FIELD])
+            cleaned[REASON_FIELD] = reason.cleaned_data[REASON_FIELD]
+        return cleaned
+
+
 class FrameworkForm(ReasonMixin, VersionedModelForm):
     class Meta:
         model = Framework
@@ -186,7 +199,7 @@ class CatalogAdmin(VersionedFields, SimpleHistoryAdmin):
         return super().changelist_view(request, extra_context)
 
     def get_changelist_form(self, request, **kwargs):
-        kwargs.setdefault("form", VersionedModelForm)
+        kwargs.setdefault("form", ListRowForm)
         return super().get_changelist_form(request, **kwargs)
 
     def _checked_id(self, value, field):

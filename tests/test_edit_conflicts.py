@@ -491,7 +491,7 @@ def test_list_save_leaves_rows_it_did_not_change_alone(edna, omar, rows):
     TALLY["attempted"] += 2
     assert post(edna, page, rows, page.apply(ednas, rows)).status_code == 302
     omars[_list_key(omars, speed, "position")] = ["9"]
-    response = omar.post(admin_url(Criterion, "changelist"), omars)
+    response = omar.post(admin_url(Criterion, "changelist"), with_reason(omars))
     assert response.status_code == 302, response.context["cl"].formset.errors
     ease.refresh_from_db()
     speed.refresh_from_db()
@@ -507,7 +507,7 @@ def test_list_save_over_a_newer_row_is_refused_then_applies_only_its_change(edna
     TALLY["attempted"] += 2
     assert post(edna, page, rows, page.apply(open_page(edna, page, rows), rows)).status_code == 302
     omars[_list_key(omars, ease, "default_weight")] = ["0"]
-    response = omar.post(admin_url(Criterion, "changelist"), omars)
+    response = omar.post(admin_url(Criterion, "changelist"), with_reason(omars))
     assert response.status_code == 200
     TALLY["refused"] += 1
     html = response.content.decode()
@@ -517,7 +517,7 @@ def test_list_save_over_a_newer_row_is_refused_then_applies_only_its_change(edna
     again = form_data(html, "changelist-form")
     again["_save"] = ["Save"]
     TALLY["attempted"] += 1
-    assert omar.post(admin_url(Criterion, "changelist"), again).status_code == 302
+    assert omar.post(admin_url(Criterion, "changelist"), with_reason(again)).status_code == 302
     ease.refresh_from_db()
     lost_here = (ease.default_weight != 0) + (ease.help_text != "Edna's help")
     TALLY["lost"] += lost_here
@@ -583,7 +583,7 @@ def test_a_list_save_holds_the_row_lock_from_check_to_write(edna, rows):
     data = _list_form(edna, Criterion)
     data[_list_key(data, ease, "default_weight")] = ["1"]
     with CaptureQueriesContext(connection) as queries:
-        response = edna.post(admin_url(Criterion, "changelist"), data)
+        response = edna.post(admin_url(Criterion, "changelist"), with_reason(data))
     assert response.status_code == 302
     locked = [q["sql"] for q in queries if "FOR UPDATE" in q["sql"]]
     assert any(Criterion._meta.db_table in sql for sql in locked), "version read without a lock"
