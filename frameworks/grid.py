@@ -16,10 +16,17 @@ from .models import Criterion, Framework, Rating
 from .reasons import give_reason
 
 
+class LevelField(forms.ModelChoiceField):
+    """The row already names the criterion: each choice is just the level's label."""
+
+    def label_from_instance(self, obj):
+        return obj.label
+
+
 class GridCellForm(VersionedModelForm):
     """One rating in the grid: only its criterion's levels; empty means "not rated yet"."""
 
-    level = forms.ModelChoiceField(queryset=None, required=False)
+    level = LevelField(queryset=None, required=False)
 
     class Meta:
         model = Rating
