@@ -331,7 +331,6 @@ class FrameworkAdmin(GridEditing, CatalogAdmin):
         "completeness",
         "last_reviewed",
         "updated_at",
-        "grid_link",
     ]
     list_filter = ["is_published", CompletenessFilter, "category", "last_reviewed"]
     search_fields = ["name", "slug", "tagline", "overview"]
@@ -373,11 +372,6 @@ class FrameworkAdmin(GridEditing, CatalogAdmin):
 
     def grid_cells(self, obj, data):
         return grid.framework_cells(obj, data)
-
-    @admin.display(description="Grid")
-    def grid_link(self, obj):
-        url = reverse("admin:frameworks_framework_grid", args=[obj.pk])
-        return format_html('<a href="{}">Rate {} on every criterion</a>', url, obj)
 
     def history_view(self, request, object_id, extra_context=None):
         pk = self._checked_id(object_id, self.model._meta.pk)
@@ -437,7 +431,7 @@ class LevelInline(VersionedInline):
 @admin.register(Criterion)
 class CriterionAdmin(GridEditing, CatalogAdmin):
     grid_row_heading = "Framework"
-    list_display = ["name", "slug", "default_weight", "position", "level_count", "grid_link"]
+    list_display = ["name", "slug", "default_weight", "position", "level_count"]
     list_editable = ["default_weight", "position"]
     search_fields = ["name", "slug", "help_text"]
     prepopulated_fields = {"slug": ["name"]}
@@ -452,11 +446,6 @@ class CriterionAdmin(GridEditing, CatalogAdmin):
 
     def grid_cells(self, obj, data):
         return grid.criterion_cells(obj, data)
-
-    @admin.display(description="Grid")
-    def grid_link(self, obj):
-        url = reverse("admin:frameworks_criterion_grid", args=[obj.pk])
-        return format_html('<a href="{}">Rate every framework on {}</a>', url, obj)
 
 
 @admin.register(Capability)
