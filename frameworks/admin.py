@@ -163,6 +163,7 @@ class CatalogAdmin(VersionedFields, SimpleHistoryAdmin):
     """The admin of every catalog model: locked saves, history, reasons, ids checked first."""
 
     form = ReasonedModelForm
+    actions = ["delete_selected"]
 
     def get_fields(self, request, obj=None):
         return [name for name in super().get_fields(request, obj) if name != REASON_FIELD]
@@ -182,6 +183,21 @@ class CatalogAdmin(VersionedFields, SimpleHistoryAdmin):
         if change and not form.edited_fields():
             return
         super().save_model(request, obj, form, change)
+
+    # Named like Django's bulk delete, so that it takes its place: the same, asking why.
+    @admin.action(permissions=["delete"], description="Delete selected %(verbose_name_plural)s")
+    def delete_selected(self, request, queryset):
+        def apply(reason):
+            rows = list(queryset)
+            self.log_deletions(request, rows)
+            with transaction.atomic(using=router.db_for_write(self.model)):
+                for row in rows:
+                    give_reason(row, reason, request.user)
+                    row.delete()
+            self.message_user(request, f"Deleted {len(rows)} row(s).", messages.SUCCESS)
+
+        title = f"Delete the selected {self.model._meta.verbose_name_plural}"
+        return confirm_with_reason(self, request, queryset, title=title, apply=apply)
 
     def save_formset(self, request, form, formset, change):
         # The page's one reason explains every row it saves or deletes.
@@ -335,7 +351,7 @@ class FrameworkAdmin(GridEditing, CatalogAdmin):
     list_filter = ["is_published", CompletenessFilter, "category", "last_reviewed"]
     search_fields = ["name", "slug", "tagline", "overview"]
     prepopulated_fields = {"slug": ["name"]}
-    actions = ["publish", "unpublish"]
+    actions = ["publish", "unpublish", "delete_selected"]
     save_on_top = True
     inlines = [RatingInline, FrameworkCapabilityInline, ProConInline, UseCaseFitInline]
     fieldsets = [
@@ -525,7 +541,7 @@ class RatingAdmin(CatalogAdmin):
         "has_source",
     ]
     list_filter = [ReviewAgeFilter, MissingFilter, "criterion", "framework__is_published"]
-    actions = ["mark_reviewed"]
+    actions = ["mark_reviewed", "delete_selected"]
     search_fields = ["framework__name", "criterion__name", "note"]
     list_select_related = ["framework", "criterion", "level", "reviewed_by"]
     autocomplete_fields = ["framework"]

@@ -191,3 +191,27 @@ def test_framework_history_of_a_bad_id_is_a_404(editor_client, small_catalog):
         editor_client.get(reverse("admin:frameworks_framework_history", args=["x"])).status_code
         == 404
     )
+
+
+def test_bulk_delete_asks_for_a_reason_and_keeps_it(editor_client, small_catalog):
+    pros = list(ProCon.objects.all())
+    url = admin_url(ProCon, "changelist")
+    action = {"action": "delete_selected", "_selected_action": [p.pk for p in pros]}
+    page = editor_client.post(url, action)
+    assert page.status_code == 200 and "Reason for this change" in page.content.decode()
+    assert editor_client.post(url, {**action, "apply": "1"}).status_code == 200
+    assert ProCon.objects.count() == len(pros)
+    editor_client.post(url, with_reason({**action, "apply": "1"}, "Duplicates of the overview"))
+    assert not ProCon.objects.exists()
+    for pro in pros:
+        gone = ProCon.history.get(id=pro.pk, history_type="-")
+        assert gone.history_change_reason == "Duplicates of the overview"
+        assert gone.history_user.username == "edna"
+
+
+def test_editors_get_no_bulk_delete_where_they_cannot_delete(editor_client, small_catalog):
+    framework_list = editor_client.get(admin_url(Framework, "changelist")).content.decode()
+    assert 'value="delete_selected"' not in framework_list
+    assert 'value="publish"' in framework_list
+    rating_list = editor_client.get(admin_url(Rating, "changelist")).content.decode()
+    assert 'value="delete_selected"' in rating_list and 'value="mark_reviewed"' in rating_list
