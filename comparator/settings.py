@@ -107,6 +107,8 @@ def client_address_settings(proxy_count: int) -> dict:
 
 
 PROXY_COUNT = int(os.environ.get("DJANGO_PROXY_COUNT", "0"))
+# The editors' desk lists a rating as stale once its last review is older than this.
+CATALOG_STALE_AFTER_DAYS = int(os.environ.get("CATALOG_STALE_AFTER_DAYS", "365"))
 _client_address = client_address_settings(PROXY_COUNT)
 AXES_IPWARE_META_PRECEDENCE_ORDER = _client_address["AXES_IPWARE_META_PRECEDENCE_ORDER"]
 AXES_IPWARE_PROXY_COUNT = _client_address["AXES_IPWARE_PROXY_COUNT"]

@@ -1,14 +1,20 @@
 from django import forms
+from django.conf import settings
 from django.contrib import admin, messages
+from django.contrib.admin import helpers
 from django.contrib.admin.utils import flatten_fieldsets, unquote
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import router, transaction
 from django.db.models import Count, IntegerField, Value
-from django.http import Http404
+from django.http import Http404, HttpResponseRedirect
+from django.shortcuts import get_object_or_404
+from django.template.response import TemplateResponse
+from django.urls import path, reverse
+from django.utils import timezone
 from django.utils.html import format_html
 from simple_history.admin import SimpleHistoryAdmin
 
-from . import publishing
+from . import desk, grid, publishing
 from .locking import VERSION_FIELD, VersionedInlineFormSet, VersionedModelForm
 from .models import (
     Capability,
@@ -22,6 +28,7 @@ from .models import (
     UseCaseFit,
     UseCasePreset,
 )
+from .reasons import REASON_FIELD, ReasonForm, ReasonMixin, give_reason
 
 
 class LevelChoiceField(forms.ModelChoiceField):
@@ -50,9 +57,42 @@ class RatingForm(VersionedModelForm):
         if criterion_id and not self.is_bound:
             levels = levels.filter(criterion_id=criterion_id)
         self.fields["level"].queryset = levels
+        if not criterion_id and not self.is_bound:
+            # A new row does not know its criterion yet: its levels come grouped by criterion.
+            self.fields["level"].choices = [("", "---------"), *_grouped(levels)]
 
 
-class FrameworkForm(VersionedModelForm):
+def _grouped(levels):
+    groups = {}
+    for level in levels:
+        groups.setdefault(level.criterion.name, []).append(
+            (level.pk, f"{level.label} ({level.value})")
+        )
+    return list(groups.items())
+
+
+class ReasonedModelForm(ReasonMixin, VersionedModelForm):
+    """The change page of a catalog row: locked, and asking why."""
+
+
+class ReasonedRatingForm(ReasonMixin, RatingForm):
+    pass
+
+
+class ListRowForm(VersionedModelForm):
+    """A row of a list with editable columns: the list's one reason field explains its edits."""
+
+    def clean(self):
+        cleaned = super().clean()
+        if self.edited_fields():
+            reason = ReasonForm(self.data)
+            if not reason.is_valid():
+                raise ValidationError(reason.errors[REASON_FIELD])
+            cleaned[REASON_FIELD] = reason.cleaned_data[REASON_FIELD]
+        return cleaned
+
+
+class FrameworkForm(ReasonMixin, VersionedModelForm):
     class Meta:
         model = Framework
         fields = [
@@ -191,15 +231,72 @@ class VersionedInline(VersionedFields, admin.TabularInline):
     extra = 0
 
 
+def confirm_with_reason(model_admin, request, queryset, *, title, apply):
+    """An action's confirmation page, asking why; ``apply(reason)`` runs once it is given."""
+    form = ReasonForm(request.POST if "apply" in request.POST else None)
+    if form.is_valid():
+        apply(form.cleaned_data[REASON_FIELD])
+        return None
+    context = {
+        **model_admin.admin_site.each_context(request),
+        "title": title,
+        "subtitle": None,
+        "form": form,
+        "queryset": queryset,
+        "opts": model_admin.model._meta,
+        "action": request.POST.get("action", ""),
+        "action_checkbox_name": helpers.ACTION_CHECKBOX_NAME,
+        "selected": request.POST.getlist(helpers.ACTION_CHECKBOX_NAME),
+        "select_across": request.POST.get("select_across", "0"),
+    }
+    return TemplateResponse(request, "admin/frameworks/action_reason.html", context)
+
+
 class CatalogAdmin(VersionedFields, SimpleHistoryAdmin):
-    """The admin of every catalog model: locked saves, history, and ids checked before use."""
+    """The admin of every catalog model: locked saves, history, reasons, ids checked first."""
+
+    form = ReasonedModelForm
+    actions = ["delete_selected"]
+
+    def get_fields(self, request, obj=None):
+        return [name for name in super().get_fields(request, obj) if name != REASON_FIELD]
+
+    def get_fieldsets(self, request, obj=None):
+        # The reason comes last, after everything it explains (inlines included).
+        fieldsets = [
+            (name, {**options, "fields": [f for f in options["fields"] if f != REASON_FIELD]})
+            for name, options in super().get_fieldsets(request, obj)
+        ]
+        return [*fieldsets, ("Why", {"fields": [REASON_FIELD], "classes": ["change-reason"]})]
 
     def save_model(self, request, obj, form, change):
+        give_reason(obj, form.cleaned_data.get(REASON_FIELD))
         # A page saved for its inline rows alone leaves the row itself (and its version) as it
         # is, so that nobody else's open page of it goes stale for nothing.
         if change and not form.edited_fields():
             return
         super().save_model(request, obj, form, change)
+
+    # Named like Django's bulk delete, so that it takes its place: the same, asking why.
+    @admin.action(permissions=["delete"], description="Delete selected %(verbose_name_plural)s")
+    def delete_selected(self, request, queryset):
+        def apply(reason):
+            rows = list(queryset)
+            self.log_deletions(request, rows)
+            with transaction.atomic(using=router.db_for_write(self.model)):
+                for row in rows:
+                    give_reason(row, reason, request.user)
+                    row.delete()
+            self.message_user(request, f"Deleted {len(rows)} row(s).", messages.SUCCESS)
+
+        title = f"Delete the selected {self.model._meta.verbose_name_plural}"
+        return confirm_with_reason(self, request, queryset, title=title, apply=apply)
+
+    def save_formset(self, request, form, formset, change):
+        # The page's one reason explains every row it saves or deletes.
+        for row in formset.forms:
+            give_reason(row.instance, form.cleaned_data.get(REASON_FIELD), request.user)
+        super().save_formset(request, form, formset, change)
 
     def changelist_view(self, request, extra_context=None):
         # The list's editable columns check each row's version, then write it. Django opens a
@@ -211,7 +308,7 @@ class CatalogAdmin(VersionedFields, SimpleHistoryAdmin):
         return super().changelist_view(request, extra_context)
 
     def get_changelist_form(self, request, **kwargs):
-        kwargs.setdefault("form", VersionedModelForm)
+        kwargs.setdefault("form", ListRowForm)
         return super().get_changelist_form(request, **kwargs)
 
     def _checked_id(self, value, field):
@@ -231,6 +328,65 @@ class CatalogAdmin(VersionedFields, SimpleHistoryAdmin):
         # history page opens none of its own; Django's change page does the same).
         with transaction.atomic(using=router.db_for_write(self.model)):
             return super().history_form_view(request, object_id, version_id, extra_context)
+
+
+class GridEditing:
+    """The grid editor page of one row (a framework or a criterion); see ``frameworks.grid``."""
+
+    grid_template = "admin/frameworks/grid.html"
+
+    def get_urls(self):
+        name = f"frameworks_{self.model._meta.model_name}_grid"
+        view = self.admin_site.admin_view(self.grid_view)
+        return [path("<path:object_id>/grid/", view, name=name), *super().get_urls()]
+
+    def grid_cells(self, obj, data):
+        raise NotImplementedError
+
+    def grid_view(self, request, object_id):
+        pk = self._checked_id(object_id, self.model._meta.pk)
+        obj = get_object_or_404(self.model, pk=pk)
+        if not request.user.has_perms(["frameworks.add_rating", "frameworks.change_rating"]):
+            raise PermissionDenied
+        data = request.POST if request.method == "POST" else None
+        reason = ReasonForm(data)
+        if data is None or not reason.is_valid():
+            return self._render_grid(request, obj, self.grid_cells(obj, data), reason)
+        with transaction.atomic(using=router.db_for_write(Rating)):
+            cells = self.grid_cells(obj, data)
+            saved, refused = grid.save_cells(
+                cells, reason=reason.cleaned_data[REASON_FIELD], user=request.user
+            )
+        if saved:
+            self.message_user(request, f"Saved {len(saved)} rating(s).", messages.SUCCESS)
+        if not refused:
+            return HttpResponseRedirect(request.path)
+        self.message_user(
+            request,
+            f"{len(refused)} cell(s) were not saved: see the messages next to them.",
+            messages.ERROR,
+        )
+        # The saved cells reopen at their new version; the refused ones keep what was typed.
+        kept = {cell.form.prefix: cell for cell in refused}
+        fresh = self.grid_cells(obj, None)
+        cells = [kept.get(cell.form.prefix, cell) for cell in fresh]
+        return self._render_grid(request, obj, cells, ReasonForm(), status=409)
+
+    def _render_grid(self, request, obj, cells, reason, status=200):
+        opts = self.model._meta
+        context = {
+            **self.admin_site.each_context(request),
+            "title": f"Rate {obj}",
+            "subtitle": None,
+            "opts": opts,
+            "original": obj,
+            "cells": cells,
+            "reason": reason,
+            "row_heading": self.grid_row_heading,
+            "change_url": reverse(f"admin:frameworks_{opts.model_name}_change", args=[obj.pk]),
+            "today": timezone.localdate(),
+        }
+        return TemplateResponse(request, self.grid_template, context, status=status)
 
 
 class RatingInline(VersionedInline):
@@ -254,9 +410,29 @@ class UseCaseFitInline(VersionedInline):
     fields = ["use_case", "fit", "note"]
 
 
+class CompletenessFilter(admin.SimpleListFilter):
+    title = "completeness"
+    parameter_name = "completeness"
+
+    def lookups(self, request, model_admin):
+        return [
+            ("incomplete", "Incomplete (a rating, capability or fit missing)"),
+            ("complete", "Complete"),
+        ]
+
+    def queryset(self, request, queryset):
+        if self.value() == "incomplete":
+            return queryset.filter(pk__in=Framework.objects.incomplete().values("pk"))
+        if self.value() == "complete":
+            return queryset.filter(pk__in=Framework.objects.complete().values("pk"))
+        return queryset
+
+
 @admin.register(Framework)
-class FrameworkAdmin(CatalogAdmin):
+class FrameworkAdmin(GridEditing, CatalogAdmin):
     form = FrameworkForm
+    grid_row_heading = "Criterion"
+    object_history_template = "admin/frameworks/framework/object_history.html"
     list_display = [
         "name",
         "category",
@@ -265,10 +441,10 @@ class FrameworkAdmin(CatalogAdmin):
         "last_reviewed",
         "updated_at",
     ]
-    list_filter = ["is_published", "category", "last_reviewed"]
+    list_filter = ["is_published", CompletenessFilter, "category", "last_reviewed"]
     search_fields = ["name", "slug", "tagline", "overview"]
     prepopulated_fields = {"slug": ["name"]}
-    actions = ["publish", "unpublish"]
+    actions = ["publish", "unpublish", "delete_selected"]
     save_on_top = True
     inlines = [RatingInline, FrameworkCapabilityInline, ProConInline, UseCaseFitInline]
     fieldsets = [
@@ -316,6 +492,14 @@ class FrameworkAdmin(CatalogAdmin):
             .order_by("name")
         )
 
+    def grid_cells(self, obj, data):
+        return grid.framework_cells(obj, data)
+
+    def history_view(self, request, object_id, extra_context=None):
+        pk = self._checked_id(object_id, self.model._meta.pk)
+        extra = {"part_changes": desk.framework_part_changes(pk), **(extra_context or {})}
+        return super().history_view(request, object_id, extra)
+
     @admin.display(description="Rated", ordering="rated")
     def completeness(self, obj):
         done = obj.rated == obj.criteria_total
@@ -328,7 +512,7 @@ class FrameworkAdmin(CatalogAdmin):
             "" if done else " (incomplete)",
         )
 
-    def _set_published(self, queryset, published):
+    def _set_published(self, request, queryset, published, reason):
         # Save one by one rather than queryset.update(): each change then lands in the
         # framework's history with the editor's name, and the optimistic lock sees it.
         # The changelist's queryset is annotated (completeness, a GROUP BY), which PostgreSQL
@@ -339,26 +523,39 @@ class FrameworkAdmin(CatalogAdmin):
             rows = Framework.objects.select_for_update().filter(pk__in=ids)
             for framework in rows.exclude(is_published=published).order_by("pk"):
                 framework.is_published = published
+                give_reason(framework, reason, request.user)
                 framework.save()
                 changed += 1
         return changed
 
+    def _publish_action(self, request, queryset, published, verb):
+        def apply(reason):
+            changed = self._set_published(request, queryset, published, reason)
+            self.message_user(request, f"{verb} {changed} framework(s).", messages.SUCCESS)
+
+        title = f"{verb[:-2]} the selected frameworks"
+        return confirm_with_reason(self, request, queryset, title=title, apply=apply)
+
     @admin.action(description="Publish the selected frameworks")
     def publish(self, request, queryset):
-        done, refused = publishing.publish(queryset.values_list("pk", flat=True))
-        for name, gaps in refused.items():
-            self.message_user(
-                request,
-                f"“{name}” was not published; it still lacks: {'; '.join(gaps)}.",
-                messages.ERROR,
-            )
-        if done or not refused:
-            self.message_user(request, f"Published {len(done)} framework(s).", messages.SUCCESS)
+        def apply(reason):
+            ids = queryset.values_list("pk", flat=True)
+            done, refused = publishing.publish(ids, reason=reason, user=request.user)
+            for name, gaps in refused.items():
+                self.message_user(
+                    request,
+                    f"“{name}” was not published; it still lacks: {'; '.join(gaps)}.",
+                    messages.ERROR,
+                )
+            if done or not refused:
+                self.message_user(request, f"Published {len(done)} framework(s).", messages.SUCCESS)
+
+        title = "Publish the selected frameworks"
+        return confirm_with_reason(self, request, queryset, title=title, apply=apply)
 
     @admin.action(description="Unpublish the selected frameworks")
     def unpublish(self, request, queryset):
-        changed = self._set_published(queryset, False)
-        self.message_user(request, f"Unpublished {changed} framework(s).", messages.SUCCESS)
+        return self._publish_action(request, queryset, False, "Unpublished")
 
 
 class LevelInline(VersionedInline):
@@ -367,7 +564,8 @@ class LevelInline(VersionedInline):
 
 
 @admin.register(Criterion)
-class CriterionAdmin(CatalogAdmin):
+class CriterionAdmin(GridEditing, CatalogAdmin):
+    grid_row_heading = "Framework"
     list_display = ["name", "slug", "default_weight", "position", "level_count"]
     list_editable = ["default_weight", "position"]
     search_fields = ["name", "slug", "help_text"]
@@ -380,6 +578,9 @@ class CriterionAdmin(CatalogAdmin):
     @admin.display(description="Levels", ordering="level_total")
     def level_count(self, obj):
         return obj.level_total
+
+    def grid_cells(self, obj, data):
+        return grid.criterion_cells(obj, data)
 
 
 @admin.register(Capability)
@@ -410,13 +611,58 @@ class UseCaseAdmin(CatalogAdmin):
     inlines = [UseCasePresetInline, UseCaseFitByUseCaseInline]
 
 
+class ReviewAgeFilter(admin.SimpleListFilter):
+    """Ratings by how long ago they were last reviewed; the stale ones are the desk's queue."""
+
+    title = "last reviewed"
+    parameter_name = "reviewed"
+    AGES = {"6m": ("6 months", 183), "1y": ("1 year", 365), "2y": ("2 years", 730)}
+
+    def lookups(self, request, model_admin):
+        days = settings.CATALOG_STALE_AFTER_DAYS
+        return [
+            ("stale", f"Stale (over {days} days)"),
+            *((key, f"Older than {label}") for key, (label, _) in self.AGES.items()),
+        ]
+
+    def queryset(self, request, queryset):
+        if self.value() == "stale":
+            return queryset.stale()
+        if self.value() in self.AGES:
+            return queryset.reviewed_before(self.AGES[self.value()][1])
+        return queryset
+
+
+class MissingFilter(admin.SimpleListFilter):
+    title = "missing"
+    parameter_name = "missing"
+
+    def lookups(self, request, model_admin):
+        return [("source", "No source"), ("note", "No note")]
+
+    def queryset(self, request, queryset):
+        if self.value() == "source":
+            return queryset.without_source()
+        if self.value() == "note":
+            return queryset.without_note()
+        return queryset
+
+
 @admin.register(Rating)
 class RatingAdmin(CatalogAdmin):
-    form = RatingForm
-    list_display = ["framework", "criterion", "level_label", "reviewed_on", "has_source"]
-    list_filter = ["criterion", "reviewed_on", "framework__is_published"]
+    form = ReasonedRatingForm
+    list_display = [
+        "framework",
+        "criterion",
+        "level_label",
+        "reviewed_on",
+        "reviewed_by",
+        "has_source",
+    ]
+    list_filter = [ReviewAgeFilter, MissingFilter, "criterion", "framework__is_published"]
+    actions = ["mark_reviewed", "delete_selected"]
     search_fields = ["framework__name", "criterion__name", "note"]
-    list_select_related = ["framework", "criterion", "level"]
+    list_select_related = ["framework", "criterion", "level", "reviewed_by"]
     autocomplete_fields = ["framework"]
     fields = [
         "framework",
@@ -426,7 +672,40 @@ class RatingAdmin(CatalogAdmin):
         "internal_note",
         "source_url",
         "reviewed_on",
+        "reviewed_by",
     ]
+    readonly_fields = ["reviewed_by"]
+
+    def get_ordering(self, request):
+        # A list by review age is a work queue: the oldest review comes first.
+        if request.GET.get(ReviewAgeFilter.parameter_name):
+            return ["reviewed_on", "pk"]
+        return super().get_ordering(request)
+
+    @admin.action(description="Mark reviewed today, by me")
+    def mark_reviewed(self, request, queryset):
+        def apply(reason):
+            marked = self._mark_reviewed(request, queryset, reason)
+            self.message_user(request, f"Marked {marked} rating(s) reviewed.", messages.SUCCESS)
+
+        title = "Mark the selected ratings reviewed"
+        return confirm_with_reason(self, request, queryset, title=title, apply=apply)
+
+    def _mark_reviewed(self, request, queryset, reason):
+        # Row by row, each under its lock, in one transaction: every rating gets a history
+        # entry with the reason, and its version moves on, so any page opened on it before
+        # now is refused on save rather than silently undoing the review.
+        ids = list(queryset.values_list("pk", flat=True))
+        today = timezone.localdate()
+        marked = 0
+        with transaction.atomic(using=router.db_for_write(Rating)):
+            rows = Rating.objects.select_for_update(of=("self",)).select_related("level")
+            for rating in rows.filter(pk__in=ids).order_by("pk"):
+                rating.reviewed_on, rating.reviewed_by = today, request.user
+                give_reason(rating, reason, request.user)
+                rating.save()
+                marked += 1
+        return marked
 
     @admin.display(description="Level", ordering="level__value")
     def level_label(self, obj):

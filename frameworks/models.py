@@ -5,10 +5,13 @@ Every model that feeds results bumps the catalog version when saved or deleted (
 ``frameworks.signals`` and ``catalog.bump_version``), so the next result reflects the edit.
 """
 
+from datetime import timedelta
+
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
 from django.db import models
-from django.db.models import F, Q
+from django.db.models import Exists, F, OuterRef, Q
 from django.urls import reverse
 from django.utils import timezone
 from simple_history.models import HistoricalRecords
@@ -63,6 +66,25 @@ def tracked_history():
 class FrameworkQuerySet(models.QuerySet):
     def published(self):
         return self.filter(is_published=True)
+
+    def incomplete(self):
+        """Frameworks missing a rating for some criterion, a capability row or a use-case fit."""
+        framework = OuterRef(OuterRef("pk"))
+        unrated = Criterion.objects.filter(
+            ~Exists(Rating.objects.filter(criterion=OuterRef("pk"), framework=framework))
+        )
+        uncovered = Capability.objects.filter(
+            ~Exists(
+                FrameworkCapability.objects.filter(capability=OuterRef("pk"), framework=framework)
+            )
+        )
+        unfitted = UseCase.objects.filter(
+            ~Exists(UseCaseFit.objects.filter(use_case=OuterRef("pk"), framework=framework))
+        )
+        return self.filter(Exists(unrated) | Exists(uncovered) | Exists(unfitted))
+
+    def complete(self):
+        return self.exclude(pk__in=self.incomplete().values("pk"))
 
 
 class Framework(Versioned):
@@ -258,6 +280,26 @@ class UseCasePreset(Versioned):
         return f"{self.use_case} · {self.criterion}: {self.weight}"
 
 
+def reviewed_before(days):
+    """The date before which a review counts as older than that many days."""
+    return timezone.localdate() - timedelta(days=days)
+
+
+class RatingQuerySet(models.QuerySet):
+    def reviewed_before(self, days):
+        return self.filter(reviewed_on__lt=reviewed_before(days))
+
+    def stale(self):
+        """Last reviewed more than ``CATALOG_STALE_AFTER_DAYS`` ago."""
+        return self.reviewed_before(settings.CATALOG_STALE_AFTER_DAYS)
+
+    def without_source(self):
+        return self.filter(source_url="")
+
+    def without_note(self):
+        return self.filter(note__regex=r"^\s*$")
+
+
 class Rating(Versioned):
     framework = models.ForeignKey(Framework, on_delete=models.CASCADE, related_name="ratings")
     criterion = models.ForeignKey(Criterion, on_delete=models.CASCADE, related_name="ratings")
@@ -274,6 +316,16 @@ class Rating(Versioned):
     internal_note = internal_note_field()
     source_url = models.URLField("source", blank=True)
     reviewed_on = models.DateField(default=timezone.localdate)
+    reviewed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        help_text="The editor who last confirmed this rating (Mark reviewed, or a grid save).",
+    )
+
+    objects = RatingQuerySet.as_manager()
 
     history = tracked_history()
 

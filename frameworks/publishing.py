@@ -21,6 +21,7 @@ from dataclasses import dataclass
 from django.db import transaction
 
 from . import models
+from .reasons import give_reason
 
 
 @dataclass(frozen=True, slots=True)
@@ -111,13 +112,16 @@ def published_ids(framework_ids: Iterable[int]) -> set[int]:
     )
 
 
-def publish(framework_ids: Iterable[int]) -> tuple[list[str], dict[str, list[str]]]:
+def publish(
+    framework_ids: Iterable[int], *, reason: str | None = None, user=None
+) -> tuple[list[str], dict[str, list[str]]]:
     """Publish each complete framework of ``framework_ids``; refuse the others.
 
     Returns the names published and, for each framework refused, its gaps. One transaction,
     with the rows locked from the check to the write; each framework is saved on its own, so
     that its history names the editor and its version moves on (an editor's page opened on
-    the old version is then refused, as for any other save).
+    the old version is then refused, as for any other save). ``reason`` and ``user`` go into
+    that history.
     """
     ids = sorted(set(framework_ids))
     done, refused = [], {}
@@ -133,6 +137,7 @@ def publish(framework_ids: Iterable[int]) -> tuple[list[str], dict[str, list[str
                 refused[framework.name] = gaps[framework.pk]
                 continue
             framework.is_published = True
+            give_reason(framework, reason, user)
             framework.save()
             done.append(framework.name)
     return done, refused

@@ -307,6 +307,11 @@ def form_data(html: str, form_id: str) -> dict[str, list[str]]:
     return data
 
 
+def with_reason(data, reason="Checked against the project's docs"):
+    """The posted form with the short reason every admin save asks for (frameworks.reasons)."""
+    return {**data, "change_reason": [reason]}
+
+
 def editors_group():
     """The Editors group exactly as its data migration makes it.
 

@@ -18,7 +18,7 @@ from frameworks.models import (
     UseCase,
     UseCaseFit,
 )
-from tests.conftest import editors_group, form_data
+from tests.conftest import editors_group, form_data, with_reason
 
 CATALOG_ADMINS = [
     Framework,
@@ -69,7 +69,7 @@ def test_changelist_search_and_filters_work(editor_client, small_catalog, model)
     response = editor_client.get(admin_url(model, "changelist"), {"q": "flask"})
     assert response.status_code == 200
     for spec in model_admin.list_filter:
-        field = spec if isinstance(spec, str) else spec[0]
+        field = spec if isinstance(spec, str) else getattr(spec, "parameter_name", None)
         assert field, spec
     # A filter chosen from the sidebar narrows the list rather than erroring.
     if model is Framework:
@@ -129,7 +129,7 @@ def test_framework_page_saves_everything_and_the_next_result_follows(editor_clie
     data[level_key] = [str(steep.pk)]
     data["overview"] = ["Edited through the admin."]
     before = editor_client.get("/api/compare/", {"w-learning-curve": "5"}).json()
-    response = editor_client.post(url, data)
+    response = editor_client.post(url, with_reason(data))
     assert response.status_code == 302, response.context["errors"]
     flask.refresh_from_db()
     assert flask.overview == "Edited through the admin."
@@ -146,7 +146,7 @@ def test_invalid_value_is_refused_with_a_clear_message(editor_client, small_cata
     url = admin_url(Framework, "change", flask.pk)
     data = form_data(editor_client.get(url).content.decode(), "framework_form")
     data["color"] = ["green"]
-    response = editor_client.post(url, data)
+    response = editor_client.post(url, with_reason(data))
     assert response.status_code == 200
     assert "Enter a hex colour such as #0c4b33." in response.content.decode()
     flask.refresh_from_db()
@@ -159,7 +159,7 @@ def test_a_level_from_another_criterion_names_the_criterion(editor_client, small
     data = form_data(editor_client.get(url).content.decode(), "rating_form")
     # The stand-alone rating page offers every level; pick one of another criterion's scale.
     data["level"] = [str(small_catalog["ease"].levels.get(label="Steep").pk)]
-    response = editor_client.post(url, data)
+    response = editor_client.post(url, with_reason(data))
     assert response.status_code == 200
     assert "Choose one of the levels of “Performance”" in response.content.decode()
 
@@ -178,11 +178,11 @@ def test_second_of_two_concurrent_saves_is_refused_and_keeps_its_input(
 
     first["tagline"] = ["Edna's tagline"]
     client.force_login(editor)
-    assert client.post(url, first).status_code == 302
+    assert client.post(url, with_reason(first)).status_code == 302
 
     second["tagline"] = ["Omar's tagline"]
     client.force_login(other)
-    response = client.post(url, second)
+    response = client.post(url, with_reason(second))
     assert response.status_code == 200
     html = response.content.decode()
     assert "Another editor saved this framework by edna" in html
@@ -192,7 +192,7 @@ def test_second_of_two_concurrent_saves_is_refused_and_keeps_its_input(
 
     # Saving again from that page is a deliberate choice to keep their version.
     kept = form_data(html, "framework_form")
-    assert client.post(url, kept).status_code == 302
+    assert client.post(url, with_reason(kept)).status_code == 302
     flask.refresh_from_db()
     assert flask.tagline == "Omar's tagline"
 
@@ -203,7 +203,7 @@ def test_history_shows_who_and_what_and_can_be_reverted(editor_client, editor, s
     url = admin_url(Framework, "change", flask.pk)
     data = form_data(editor_client.get(url).content.decode(), "framework_form")
     data["tagline"] = ["A tagline that turned out wrong"]
-    assert editor_client.post(url, data).status_code == 302
+    assert editor_client.post(url, with_reason(data)).status_code == 302
 
     response = editor_client.get(admin_url(Framework, "history", flask.pk))
     html = response.content.decode()
@@ -217,7 +217,7 @@ def test_history_shows_who_and_what_and_can_be_reverted(editor_client, editor, s
     assert page.status_code == 200
     data = form_data(page.content.decode(), "historicalframework_form")
     assert data["tagline"] == [original]
-    response = editor_client.post(revert_url, data)
+    response = editor_client.post(revert_url, with_reason(data))
     assert response.status_code == 302, response.context["errors"]
     flask.refresh_from_db()
     assert flask.tagline == original
@@ -229,7 +229,7 @@ def test_rating_history_keeps_every_level(editor_client, small_catalog):
     url = admin_url(Rating, "change", rating.pk)
     data = form_data(editor_client.get(url).content.decode(), "rating_form")
     data["level"] = [str(small_catalog["speed"].levels.get(label="High").pk)]
-    assert editor_client.post(url, data).status_code == 302
+    assert editor_client.post(url, with_reason(data)).status_code == 302
     labels = [h.level.label for h in rating.history.order_by("history_date")]
     assert labels == ["Medium", "High"]
     html = editor_client.get(admin_url(Rating, "history", rating.pk)).content.decode()
@@ -245,14 +245,17 @@ def test_publish_and_unpublish_actions_bump_the_catalog(editor_client, small_cat
     fit(bottle, UseCase.objects.get(), 4)
     before = catalog.current_version()
     response = editor_client.post(
-        url, {"action": "publish", "_selected_action": [bottle.pk]}, follow=True
+        url, with_reason({"action": "publish", "_selected_action": [bottle.pk], "apply": "1"}),
+        follow=True,
     )
     assert "Published 1 framework(s)." in response.content.decode()
     bottle.refresh_from_db()
     assert bottle.is_published and catalog.current_version() != before
     latest = bottle.history.latest("history_date")
     assert latest.is_published and latest.history_user.username == "edna"
-    editor_client.post(url, {"action": "unpublish", "_selected_action": [bottle.pk]})
+    editor_client.post(
+        url, with_reason({"action": "unpublish", "_selected_action": [bottle.pk], "apply": "1"})
+    )
     bottle.refresh_from_db()
     assert not bottle.is_published
 
@@ -293,7 +296,7 @@ def test_add_a_framework_with_its_inlines(editor_client, small_catalog):
             "procons-0-position": ["1"],
         }
     )
-    response = editor_client.post(url, data)
+    response = editor_client.post(url, with_reason(data))
     assert response.status_code == 302, response.context["errors"]
     quart = Framework.objects.get(slug="quart")
     assert quart.ratings.get().level.label == "Moderate"

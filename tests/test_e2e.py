@@ -130,6 +130,12 @@ def rating_row_prefix(page, criterion_name):
     raise AssertionError(f"No rating row for {criterion_name}")
 
 
+def save_with_reason(page, reason="Checked the project's docs"):
+    """Every admin save asks why (frameworks/reasons.py): give it, then Save and continue."""
+    page.get_by_label("Reason for this change:").fill(reason)
+    page.locator("input[name='_continue']").first.click()
+
+
 def select_option_containing(select, text):
     labels = select.locator("option").all_inner_texts()
     select.select_option(label=next(label for label in labels if text in label))
@@ -145,7 +151,7 @@ def test_editor_changes_a_rating_and_the_result_follows(live_app, new_page, edit
     open_framework_in_admin(page, live_app, "Flask")
     prefix = rating_row_prefix(page, "Learning curve")
     select_option_containing(page.locator(f"select[name='{prefix}-level']"), "Steep")
-    page.locator("input[name='_continue']").first.click()
+    save_with_reason(page)
     expect()(page.locator(".messagelist .success")).to_contain_text("was changed successfully")
 
     visitor.goto(live_app + ONLY_LEARNING)
@@ -159,7 +165,7 @@ def test_editor_saving_an_invalid_value_gets_a_clear_message(live_app, new_page,
     login(page, live_app, *editor)
     open_framework_in_admin(page, live_app, "Django")
     page.locator("#id_color").fill("green")
-    page.locator("input[name='_continue']").first.click()
+    save_with_reason(page)
 
     expect()(page.locator(".errornote")).to_be_visible()
     expect()(page.locator(".field-color .errorlist")).to_contain_text("hex colour")
@@ -169,7 +175,7 @@ def test_editor_saving_an_invalid_value_gets_a_clear_message(live_app, new_page,
     open_framework_in_admin(page, live_app, "Django")
     prefix = rating_row_prefix(page, "Learning curve")
     select_option_containing(page.locator(f"select[name='{prefix}-criterion']"), "Performance")
-    page.locator("input[name='_continue']").first.click()
+    save_with_reason(page)
     expect()(page.locator(".errornote")).to_be_visible()
     expect()(page.get_by_text(re.compile(r"levels of .Performance"))).to_be_visible()
 

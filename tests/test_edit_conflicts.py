@@ -26,7 +26,7 @@ from frameworks.models import (
     UseCaseFit,
     UseCasePreset,
 )
-from tests.conftest import editors_group, form_data
+from tests.conftest import editors_group, form_data, with_reason
 from tests.test_admin import admin_url
 
 REFUSED = re.compile(
@@ -147,7 +147,7 @@ def open_page(client, edit, rows):
 
 
 def post(client, edit, rows, data):
-    return client.post(edit.url(rows), data)
+    return client.post(edit.url(rows), with_reason(data))
 
 
 def lost(*edits, rows):
@@ -430,7 +430,7 @@ def test_revert_is_checked_and_saved_in_one_transaction(edna, rows):
     assert post(edna, edit, rows, edit.apply(open_page(edna, edit, rows), rows)).status_code == 302
     url = _revert_url(Framework, flask, flask.history.earliest("history_date"))
     data = form_data(edna.get(url).content.decode(), "historicalframework_form")
-    response = edna.post(url, data)
+    response = edna.post(url, with_reason(data))
     assert response.status_code == 302, response.context["errors"]
     assert edit.stored(rows) == original
 
@@ -454,14 +454,14 @@ def test_stale_revert_is_refused_and_names_who_saved(edna, omar, rows, page):
         post(edna, later, rows, later.apply(open_page(edna, later, rows), rows)).status_code == 302
     )
     TALLY["attempted"] += 1
-    response = omar.post(url, omars)
+    response = omar.post(url, with_reason(omars))
     assert response.status_code == 200
     TALLY["refused"] += 1
     assert REFUSED.search(response.content.decode())
     assert later.stored(rows) == "Version three"
     # Reverting again, now knowing of Edna's save, is a deliberate choice and goes through.
     again = form_data(response.content.decode(), f"historical{model._meta.model_name}_form")
-    assert omar.post(url, again).status_code == 302
+    assert omar.post(url, with_reason(again)).status_code == 302
     assert later.stored(rows) != "Version three"
 
 
@@ -491,7 +491,7 @@ def test_list_save_leaves_rows_it_did_not_change_alone(edna, omar, rows):
     TALLY["attempted"] += 2
     assert post(edna, page, rows, page.apply(ednas, rows)).status_code == 302
     omars[_list_key(omars, speed, "position")] = ["9"]
-    response = omar.post(admin_url(Criterion, "changelist"), omars)
+    response = omar.post(admin_url(Criterion, "changelist"), with_reason(omars))
     assert response.status_code == 302, response.context["cl"].formset.errors
     ease.refresh_from_db()
     speed.refresh_from_db()
@@ -507,7 +507,7 @@ def test_list_save_over_a_newer_row_is_refused_then_applies_only_its_change(edna
     TALLY["attempted"] += 2
     assert post(edna, page, rows, page.apply(open_page(edna, page, rows), rows)).status_code == 302
     omars[_list_key(omars, ease, "default_weight")] = ["0"]
-    response = omar.post(admin_url(Criterion, "changelist"), omars)
+    response = omar.post(admin_url(Criterion, "changelist"), with_reason(omars))
     assert response.status_code == 200
     TALLY["refused"] += 1
     html = response.content.decode()
@@ -517,7 +517,7 @@ def test_list_save_over_a_newer_row_is_refused_then_applies_only_its_change(edna
     again = form_data(html, "changelist-form")
     again["_save"] = ["Save"]
     TALLY["attempted"] += 1
-    assert omar.post(admin_url(Criterion, "changelist"), again).status_code == 302
+    assert omar.post(admin_url(Criterion, "changelist"), with_reason(again)).status_code == 302
     ease.refresh_from_db()
     lost_here = (ease.default_weight != 0) + (ease.help_text != "Edna's help")
     TALLY["lost"] += lost_here
@@ -583,7 +583,7 @@ def test_a_list_save_holds_the_row_lock_from_check_to_write(edna, rows):
     data = _list_form(edna, Criterion)
     data[_list_key(data, ease, "default_weight")] = ["1"]
     with CaptureQueriesContext(connection) as queries:
-        response = edna.post(admin_url(Criterion, "changelist"), data)
+        response = edna.post(admin_url(Criterion, "changelist"), with_reason(data))
     assert response.status_code == 302
     locked = [q["sql"] for q in queries if "FOR UPDATE" in q["sql"]]
     assert any(Criterion._meta.db_table in sql for sql in locked), "version read without a lock"
@@ -604,7 +604,9 @@ def test_reverting_a_deleted_row_brings_it_back(edna, rows):
     url = _revert_url(Rating, rating, version)
     page = edna.get(url)
     assert page.status_code == 200
-    response = edna.post(url, form_data(page.content.decode(), "historicalrating_form"))
+    response = edna.post(
+        url, with_reason(form_data(page.content.decode(), "historicalrating_form"))
+    )
     assert response.status_code == 302, response.context["errors"]
     assert Rating.objects.get(pk=pk).note == note
 
