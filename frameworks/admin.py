@@ -92,28 +92,8 @@ class ListRowForm(VersionedModelForm):
         return cleaned
 
 
-class FrameworkForm(ReasonMixin, VersionedModelForm):
-    class Meta:
-        model = Framework
-        fields = [
-            "name",
-            "slug",
-            "tagline",
-            "category",
-            "is_published",
-            "overview",
-            "best_for",
-            "choose_if",
-            "website",
-            "docs_url",
-            "repository_url",
-            "license",
-            "first_release",
-            "latest_version",
-            "last_reviewed",
-            "color",
-            "symbol",
-        ]
+class PublishRuleMixin:
+    """Refuses to publish an incomplete framework, or to leave a published one incomplete."""
 
     def clean(self):
         cleaned = super().clean()
@@ -193,6 +173,34 @@ class FrameworkForm(ReasonMixin, VersionedModelForm):
             },
             fits=fits.values(),
         )
+
+
+class FrameworkForm(PublishRuleMixin, ReasonMixin, VersionedModelForm):
+    class Meta:
+        model = Framework
+        fields = [
+            "name",
+            "slug",
+            "tagline",
+            "category",
+            "is_published",
+            "overview",
+            "best_for",
+            "choose_if",
+            "website",
+            "docs_url",
+            "repository_url",
+            "license",
+            "first_release",
+            "latest_version",
+            "last_reviewed",
+            "color",
+            "symbol",
+        ]
+
+
+class FrameworkListRowForm(PublishRuleMixin, ListRowForm):
+    """A row of the framework list: the list's reason, and the same publish rule."""
 
 
 def _rating_values(cleaned):
@@ -470,7 +478,7 @@ class FrameworkAdmin(GridEditing, CatalogAdmin):
     def get_changelist_form(self, request, **kwargs):
         # Should "published" become editable in the list, its rows are checked by the same
         # rule; a list row holds no inline rows, so what is stored is what counts.
-        kwargs.setdefault("form", FrameworkForm)
+        kwargs.setdefault("form", FrameworkListRowForm)
         return super().get_changelist_form(request, **kwargs)
 
     def _create_formsets(self, request, obj, change):

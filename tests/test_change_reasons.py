@@ -6,7 +6,7 @@ from django.contrib import admin
 from django.urls import reverse
 
 from frameworks.models import Criterion, Framework, ProCon, Rating
-from tests.conftest import form_data, with_reason
+from tests.conftest import complete, form_data, with_reason
 from tests.test_admin import CATALOG_ADMINS, admin_url
 
 # A field each change page can change to a valid value, to see whether the save happened.
@@ -114,8 +114,9 @@ def test_a_list_save_asks_for_a_reason(editor_client, small_catalog):
     assert ease.history.latest("history_date").history_change_reason == "Rebalanced"
 
 
-def test_publish_asks_for_a_reason_on_a_confirmation_page(editor_client, small_catalog):
+def test_publish_asks_for_a_reason_on_a_confirmation_page(editor_client, small_catalog, rate, fit):
     bottle = small_catalog["bottle"]
+    complete(bottle, small_catalog, rate, fit)  # the publish rule is tested in test_publish_checks
     url = admin_url(Framework, "changelist")
     action = {"action": "publish", "_selected_action": [bottle.pk]}
     page = editor_client.post(url, action)

@@ -13,7 +13,7 @@ from frameworks import catalog, publishing
 from frameworks.admin import FrameworkAdmin
 from frameworks.models import Criterion, Framework, Level, Rating, UseCase, UseCaseFit
 from frameworks.publishing import RatingState
-from tests.conftest import form_data
+from tests.conftest import complete, form_data, with_reason
 
 BOTTLE_GAPS = [
     "Learning curve: no note",
@@ -25,19 +25,6 @@ BOTTLE_GAPS = [
 
 def change_url(framework):
     return reverse("admin:frameworks_framework_change", args=[framework.pk])
-
-
-def complete(framework, small_catalog, rate, fit):
-    """Rate ``framework`` on every criterion with a note and a source, and fit it."""
-    for criterion in (small_catalog["ease"], small_catalog["speed"]):
-        rating = Rating.objects.filter(framework=framework, criterion=criterion).first()
-        if rating is None:
-            rate(framework, criterion, criterion.levels.last().label)
-    Rating.objects.filter(framework=framework).update(
-        note="Checked.", source_url="https://example.org/evidence"
-    )
-    if not framework.fits.exists():
-        fit(framework, UseCase.objects.get(), 3)
 
 
 # --- The rule itself ------------------------------------------------------------------------
@@ -110,7 +97,10 @@ def test_publish_action_refuses_the_incomplete_and_publishes_the_rest(
     )
     response = editor_client.post(
         reverse("admin:frameworks_framework_changelist"),
-        {"action": "publish", "_selected_action": [bottle.pk, pyramid.pk]},
+        with_reason(
+            {"action": "publish", "_selected_action": [bottle.pk, pyramid.pk], "apply": "1"},
+            "Rated on every criterion",
+        ),
         follow=True,
     )
     shown = [str(message) for message in response.context["messages"]]
@@ -124,6 +114,7 @@ def test_publish_action_refuses_the_incomplete_and_publishes_the_rest(
     assert pyramid.version == version + 1 and catalog.current_version() != catalog_version
     latest = pyramid.history.latest("history_date")
     assert latest.is_published and latest.history_user.username == "edna"
+    assert latest.history_change_reason == "Rated on every criterion"
     assert not bottle.history.filter(is_published=True).exists()
 
 
@@ -133,7 +124,10 @@ def test_publish_action_on_only_incomplete_frameworks_publishes_nothing(
     before = catalog.current_version()
     response = editor_client.post(
         reverse("admin:frameworks_framework_changelist"),
-        {"action": "publish", "_selected_action": [small_catalog["bottle"].pk]},
+        with_reason(
+            {"action": "publish", "_selected_action": [small_catalog["bottle"].pk], "apply": "1"},
+            "Rated on every criterion",
+        ),
         follow=True,
     )
     shown = [str(message) for message in response.context["messages"]]
@@ -149,10 +143,13 @@ def test_a_page_opened_before_the_publish_action_is_refused_as_stale(
     data = form_data(editor_client.get(change_url(bottle)).content.decode(), "framework_form")
     editor_client.post(
         reverse("admin:frameworks_framework_changelist"),
-        {"action": "publish", "_selected_action": [bottle.pk]},
+        with_reason(
+            {"action": "publish", "_selected_action": [bottle.pk], "apply": "1"},
+            "Rated on every criterion",
+        ),
     )
     data["overview"] = ["Written on a page opened before the publish action."]
-    response = editor_client.post(change_url(bottle), data)
+    response = editor_client.post(change_url(bottle), with_reason(data))
     assert response.status_code == 200
     assert "Another editor saved this framework" in response.content.decode()
     bottle.refresh_from_db()
@@ -174,7 +171,7 @@ def test_ticking_published_on_an_incomplete_framework_lists_what_is_missing(
     data = form_data(editor_client.get(change_url(bottle)).content.decode(), "framework_form")
     data["is_published"] = ["on"]
     before = catalog.current_version()
-    response = editor_client.post(change_url(bottle), data)
+    response = editor_client.post(change_url(bottle), with_reason(data))
     assert response.status_code == 200
     assert _errors(response) == [
         "It cannot be published until it is complete; it still lacks:",
@@ -209,11 +206,11 @@ def test_the_rows_saved_with_the_page_count_not_just_what_is_stored(editor_clien
     assert data["ratings-0-criterion"] == [str(ease.pk)]
     partial = {key: value for key, value in data.items() if not key.startswith("fits-0")}
     partial["fits-TOTAL_FORMS"] = ["0"]
-    response = editor_client.post(change_url(bottle), partial)
+    response = editor_client.post(change_url(bottle), with_reason(partial))
     assert _errors(response)[1:] == ["Use case “Small APIs”: no fit"]
     assert not Rating.objects.filter(framework=bottle, criterion=speed).exists()
 
-    response = editor_client.post(change_url(bottle), data)
+    response = editor_client.post(change_url(bottle), with_reason(data))
     assert response.status_code == 302, response.context["errors"]
     bottle.refresh_from_db()
     assert bottle.is_published and publishing.stored_missing([bottle.pk])[bottle.pk] == []
@@ -226,7 +223,7 @@ def test_a_published_framework_cannot_lose_a_fit_or_a_source_on_its_page(
     complete(flask, small_catalog, rate, fit)
     data = form_data(editor_client.get(change_url(flask)).content.decode(), "framework_form")
     data["fits-0-DELETE"] = ["on"]
-    response = editor_client.post(change_url(flask), data)
+    response = editor_client.post(change_url(flask), with_reason(data))
     assert _errors(response) == [
         "A published framework must stay complete; after this save it would lack:",
         "Use case “Small APIs”: no fit",
@@ -235,11 +232,11 @@ def test_a_published_framework_cannot_lose_a_fit_or_a_source_on_its_page(
 
     data = form_data(editor_client.get(change_url(flask)).content.decode(), "framework_form")
     data["ratings-1-source_url"] = [""]
-    response = editor_client.post(change_url(flask), data)
+    response = editor_client.post(change_url(flask), with_reason(data))
     assert _errors(response)[1:] == ["Performance: no source"]
     # Unpublishing in the same save lets the gap through: drafts may be incomplete.
     del data["is_published"]
-    response = editor_client.post(change_url(flask), data)
+    response = editor_client.post(change_url(flask), with_reason(data))
     assert response.status_code == 302, response.context["errors"]
     assert Rating.objects.get(framework=flask, criterion=small_catalog["speed"]).source_url == ""
 
@@ -248,7 +245,7 @@ def test_a_framework_published_with_old_gaps_can_still_be_edited(editor_client, 
     flask = small_catalog["flask"]  # published, performance rated without note or source
     data = form_data(editor_client.get(change_url(flask)).content.decode(), "framework_form")
     data["overview"] = ["Edited while the performance note is still being written."]
-    response = editor_client.post(change_url(flask), data)
+    response = editor_client.post(change_url(flask), with_reason(data))
     assert response.status_code == 302, response.context["errors"]
     flask.refresh_from_db()
     assert flask.is_published and flask.overview.startswith("Edited")
@@ -264,7 +261,7 @@ def test_adding_a_published_framework_without_its_ratings_is_refused(editor_clie
         "category": ["micro"],
         "is_published": ["on"],
     }
-    response = editor_client.post(url, data)
+    response = editor_client.post(url, with_reason(data))
     assert _errors(response)[1:] == [
         "Learning curve: not rated",
         "Performance: not rated",
@@ -338,7 +335,7 @@ def test_an_editable_published_column_in_the_list_applies_the_rule(
     rows = {data[f"form-{i}-id"][0]: i for i in range(int(data["form-TOTAL_FORMS"][0]))}
     data[f"form-{rows[str(bottle.pk)]}-is_published"] = ["on"]
     data["_save"] = ["Save"]
-    response = editor_client.post(url, data)
+    response = editor_client.post(url, with_reason(data))
     assert response.status_code == 200
     errors = response.context["cl"].formset.forms[rows[str(bottle.pk)]].errors.as_data()
     assert [m for e in errors["is_published"] for m in e][1:] == BOTTLE_GAPS
@@ -348,7 +345,7 @@ def test_an_editable_published_column_in_the_list_applies_the_rule(
     data = form_data(editor_client.get(url).content.decode(), "changelist-form")
     data[f"form-{rows[str(bottle.pk)]}-is_published"] = ["on"]
     data["_save"] = ["Save"]
-    assert editor_client.post(url, data).status_code == 302
+    assert editor_client.post(url, with_reason(data)).status_code == 302
     bottle.refresh_from_db()
     flask.refresh_from_db()
     assert bottle.is_published and flask.is_published
