@@ -90,8 +90,17 @@ def test_slugs_with_hyphens(client, ninja):
     assert client.get("/compare/django-ninja-vs-django-ninja/").status_code == 404
 
 
-def test_split_pair_tries_every_separator(ninja):
+def test_split_pair_tries_every_separator(ninja, make_framework, client):
+    # A slug may itself hold "-vs-": the first separator is then not the right one.
+    make_framework("tortoise-vs-hare", name="Tortoise vs Hare")
     snapshot = catalog.load_snapshot()
+    assert presentation.split_pair("tortoise-vs-hare-vs-django", snapshot) == (
+        "tortoise-vs-hare",
+        "django",
+    )
+    back = client.get("/compare/tortoise-vs-hare-vs-django/")
+    assert (back.status_code, back["Location"]) == (301, "/compare/django-vs-tortoise-vs-hare/")
+    assert client.get(back["Location"]).status_code == 200
     assert presentation.split_pair("django-ninja-vs-fastapi", snapshot) == (
         "django-ninja",
         "fastapi",
