@@ -9,6 +9,7 @@ the template tags read this module; nothing below imports it.
 from __future__ import annotations
 
 import functools
+import json
 from dataclasses import dataclass
 from functools import cached_property
 from json.encoder import encode_basestring_ascii as _quote  # json.dumps' own
@@ -270,3 +271,180 @@ class Tables:
             {"tables": self, "urls": detail_urls(self.snapshot)}
         )
         return SafeString(html)  # autoescaped template output, as in ranking_items()
+
+
+# --- Head-to-head pages ---------------------------------------------------------------------
+
+#: Between the two slugs of a head-to-head address: ``/compare/<a>-vs-<b>/``.
+PAIR_SEPARATOR = "-vs-"
+
+
+def pair_slug(first: str, second: str) -> str:
+    """A head-to-head page's address part, in canonical order: the slugs alphabetically."""
+    return PAIR_SEPARATOR.join(sorted((first, second)))
+
+
+def split_pair(text: str, snapshot: Snapshot) -> tuple[str, str] | None:
+    """The two published slugs that ``text`` ("a-vs-b") names, in the order written, or None.
+
+    Slugs hold hyphens (``django-ninja-vs-fastapi``), so every "-vs-" is tried as the
+    separator and the split whose two halves are both published frameworks wins.
+    """
+    start = 0
+    while (at := text.find(PAIR_SEPARATOR, start)) != -1:
+        first, second = text[:at], text[at + len(PAIR_SEPARATOR) :]
+        if snapshot.framework(first) and snapshot.framework(second):
+            return first, second
+        start = at + 1
+    return None
+
+
+def pair_query(first: str, second: str) -> str:
+    """The full form's query with both frameworks picked and every other answer left empty."""
+    return urlencode([("frameworks", first), ("frameworks", second)])
+
+
+def head_to_head_urls(snapshot: Snapshot, slug: str) -> list[tuple[object, str]]:
+    """(info, head-to-head address) for every other published framework, by name."""
+    return [
+        (
+            snapshot.info[spec.slug],
+            reverse("frameworks:head-to-head", args=[pair_slug(slug, spec.slug)]),
+        )
+        for spec in snapshot.frameworks
+        if spec.slug != slug and spec.slug in snapshot.info
+    ]
+
+
+#: Capability support from the best to none; a difference is the number of steps between two.
+SUPPORT_STEPS = {"built_in": 3, "partial": 2, "extension": 1, "none": 0}
+
+
+@dataclass(frozen=True, slots=True)
+class CriterionDifference:
+    criterion: scoring.CriterionSpec
+    ratings: tuple  # (first's rating or None, second's)
+    weight: int
+    #: weight × difference of the two levels' values (0-100): what orders the differences.
+    importance: int
+    #: The gap this criterion makes between the two scores, in points (one decimal).
+    points: float
+    ahead: str  # the slug of the framework rated higher
+
+
+@dataclass(frozen=True, slots=True)
+class CapabilityDifference:
+    capability: object  # catalog.CapabilityInfo
+    supports: tuple  # (first's SupportSpec or None, second's)
+    steps: int  # how far apart: built in, limited, via an extension, not available
+    ahead: str
+
+
+@dataclass(frozen=True, slots=True)
+class Differences:
+    criteria: tuple[CriterionDifference, ...]
+    capabilities: tuple[CapabilityDifference, ...]
+
+
+def differences(
+    snapshot: Snapshot, first: str, second: str, *, weights: dict[str, int]
+) -> Differences:
+    """Where two frameworks differ, the differences that matter most first.
+
+    Criteria are ordered by weight × the difference of the two levels' values, which is the
+    gap the criterion makes between the two scores (so a criterion weighted 0 comes last,
+    however far apart the two are); capabilities, which carry no weight, by how many steps
+    of support lie between the two. Ties keep the catalog's order.
+    """
+    specs = (snapshot.framework(first), snapshot.framework(second))
+    total = sum(weights.get(c.slug, 0) for c in snapshot.criteria)
+    criteria = []
+    for criterion in snapshot.criteria:
+        ratings = tuple(spec.ratings.get(criterion.slug) for spec in specs)
+        values = [rating.value if rating else 0 for rating in ratings]
+        if values[0] == values[1]:
+            continue
+        weight = weights.get(criterion.slug, 0)
+        importance = weight * abs(values[0] - values[1])
+        criteria.append(
+            CriterionDifference(
+                criterion=criterion,
+                ratings=ratings,
+                weight=weight,
+                importance=importance,
+                points=round(importance / total, 1) if total else 0.0,
+                ahead=first if values[0] > values[1] else second,
+            )
+        )
+    capabilities = []
+    for capability in snapshot.capabilities:
+        supports = tuple(spec.capabilities.get(capability.slug) for spec in specs)
+        steps = [SUPPORT_STEPS.get(getattr(s, "support", "none"), 0) for s in supports]
+        if steps[0] != steps[1]:
+            capabilities.append(
+                CapabilityDifference(
+                    capability=capability,
+                    supports=supports,
+                    steps=abs(steps[0] - steps[1]),
+                    ahead=first if steps[0] > steps[1] else second,
+                )
+            )
+    return Differences(
+        criteria=tuple(sorted(criteria, key=lambda d: -d.importance)),
+        capabilities=tuple(sorted(capabilities, key=lambda d: -d.steps)),
+    )
+
+
+# --- Structured data (JSON-LD) --------------------------------------------------------------
+
+#: As Django's json_script escapes them: the text cannot close its element or open a comment.
+_LD_ESCAPES = {ord("<"): "\\u003C", ord(">"): "\\u003E", ord("&"): "\\u0026"}
+
+
+def json_ld(data) -> SafeString:
+    """``data`` as the text of a ``application/ld+json`` data block, safe inside the element."""
+    return SafeString(json.dumps(data, ensure_ascii=False).translate(_LD_ESCAPES))
+
+
+def ranking_ld(snapshot: Snapshot, ranking: scoring.Ranking, *, origin: str, name: str) -> dict:
+    """A ranking as a schema.org ItemList, best first, each item the framework's page."""
+    urls = detail_urls(snapshot)
+    return {
+        "@context": "https://schema.org",
+        "@type": "ItemList",
+        "name": name,
+        "itemListOrder": "https://schema.org/ItemListOrderDescending",
+        "numberOfItems": len(ranking.results),
+        "itemListElement": [
+            {
+                "@type": "ListItem",
+                "position": result.rank,
+                "name": result.name,
+                "url": origin + urls[result.slug],
+            }
+            for result in ranking.results
+        ],
+    }
+
+
+def framework_ld(info, *, url: str) -> dict:
+    """A framework as a schema.org SoftwareApplication."""
+    data = {
+        "@context": "https://schema.org",
+        "@type": "SoftwareApplication",
+        "name": info.name,
+        "url": url,
+        "description": info.overview or info.tagline,
+        "applicationCategory": "DeveloperApplication",
+        "applicationSubCategory": info.category_label,
+        "operatingSystem": "Cross-platform",
+        "programmingLanguage": "Python",
+    }
+    if info.latest_version:
+        data["softwareVersion"] = info.latest_version
+    if info.license:
+        data["license"] = info.license
+    same_as = [link for link in (info.website, info.repository_url) if link]
+    if same_as:
+        data["sameAs"] = same_as
+    return data

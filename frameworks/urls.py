@@ -8,10 +8,17 @@ app_name = "frameworks"
 urlpatterns = [
     path("", views.home, name="home"),
     path("compare/", views.compare, name="compare"),
+    path("compare/preview.png", views.compare_preview, name="compare-preview"),
+    # "<a>-vs-<b>": slugs hold hyphens, so the view splits it against the published slugs.
+    path("compare/<slug:pair>/", views.head_to_head, name="head-to-head"),
+    path(
+        "compare/<slug:pair>/preview.png", views.head_to_head_preview, name="head-to-head-preview"
+    ),
     # Read-only and cookie-free: a POST is answered 405, not a CSRF failure.
     path("api/compare/", csrf_exempt(views.api_compare), name="api-compare"),
     path("frameworks/", views.framework_list, name="list"),
     path("frameworks/<slug:slug>/", views.framework_detail, name="detail"),
     path("methodology/", views.methodology, name="methodology"),
     path("robots.txt", views.robots_txt, name="robots"),
+    path("sitemap.xml", views.sitemap_xml, name="sitemap"),
 ]

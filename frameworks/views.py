@@ -9,16 +9,27 @@ import functools
 import hashlib
 
 from django.conf import settings
+from django.contrib.sitemaps import views as sitemap_views
 from django.core.cache import caches
 from django.core.exceptions import BadRequest, SuspiciousOperation
-from django.http import Http404, HttpResponse, JsonResponse
+from django.http import (
+    Http404,
+    HttpResponse,
+    HttpResponseBadRequest,
+    HttpResponsePermanentRedirect,
+    JsonResponse,
+    QueryDict,
+)
 from django.shortcuts import render
+from django.urls import reverse
 from django.utils.cache import patch_vary_headers
+from django.utils.encoding import iri_to_uri
 from django.views.decorators.http import condition, require_safe
 
-from . import catalog, errors, presentation
+from . import catalog, errors, paths, presentation, preview
 from .forms import CompareForm
 from .scoring import CLOSE_MARGIN
+from .sitemaps import SITEMAPS
 
 
 def _query(request):
@@ -114,6 +125,10 @@ def home(request):
     return render(request, "frameworks/home.html", {"form": form, "snapshot": snapshot})
 
 
+def _origin(request) -> str:
+    return f"{request.scheme}://{request.get_host()}"
+
+
 def _results_context(request, form):
     snapshot = form.snapshot
     query = presentation.query_string(form)
@@ -141,8 +156,15 @@ def _results_context(request, form):
             tuple(ranking.required),
             len(ranking.results),
         ),
-        "share_url": f"{request.scheme}://{request.get_host()}{permalink}",
+        "share_url": f"{_origin(request)}{permalink}",
         "json_url": presentation.json_url(query),
+        "share_image": f"{_origin(request)}{paths.path('frameworks:compare-preview')}"
+        + (f"?{query}" if query else ""),
+        "structured_data": presentation.json_ld(
+            presentation.ranking_ld(
+                snapshot, ranking, origin=_origin(request), name="Python web frameworks, ranked"
+            )
+        ),
     }
 
 
@@ -181,6 +203,120 @@ def api_compare(request):
     return response
 
 
+def _pair_form(request, first: str, second: str):
+    """The requirements form with both frameworks picked and every weight at its default."""
+    query = QueryDict(presentation.pair_query(first, second))
+    return CompareForm(query, snapshot=_snapshot(request))
+
+
+@require_safe
+@cacheable
+def head_to_head(request, pair):
+    """Two published frameworks side by side, for the default weights.
+
+    The address names the slugs alphabetically; the other order answers 301 to it (with the
+    query, so that a shared link's tags survive). A framework against itself is no comparison
+    and, like an unknown or unpublished slug, is a 404.
+    """
+    snapshot = _snapshot(request)
+    slugs = presentation.split_pair(pair, snapshot)
+    if slugs is None or slugs[0] == slugs[1]:
+        raise Http404("No pair of published frameworks has that address.")
+    canonical = presentation.pair_slug(*slugs)
+    if canonical != pair:
+        location = reverse("frameworks:head-to-head", args=[canonical])
+        if request.META.get("QUERY_STRING"):
+            location += "?" + iri_to_uri(request.META["QUERY_STRING"])
+        return HttpResponsePermanentRedirect(location)
+    first, second = sorted(slugs)
+    form = _pair_form(request, first, second)
+    context = {
+        "snapshot": snapshot,
+        "first": snapshot.info[first],
+        "second": snapshot.info[second],
+        "compare_url": presentation.permalink(form, presentation.pair_query(first, second)),
+    }
+    if form.is_valid():  # unless editors set every default weight to 0
+        context.update(_results_context(request, form))
+        ranking = context["ranking"]
+        own = f"{_origin(request)}{request.path}"
+        context.update(
+            share_url=own,
+            share_image=f"{own}preview.png",
+            differences=presentation.differences(
+                snapshot, first, second, weights=dict(ranking.weights)
+            ),
+            scores={result.slug: result for result in ranking.results},
+            structured_data=presentation.json_ld(
+                presentation.ranking_ld(
+                    snapshot,
+                    ranking,
+                    origin=_origin(request),
+                    name=f"{context['first'].name} vs {context['second'].name}",
+                )
+            ),
+        )
+    return render(request, "frameworks/head_to_head.html", context)
+
+
+def _png(picture: bytes) -> HttpResponse:
+    return HttpResponse(picture, content_type="image/png")
+
+
+@require_safe
+@cacheable
+def compare_preview(request):
+    """The results page's link preview: its top frameworks as bars (400 text for bad input)."""
+    snapshot = _snapshot(request)
+    query = _query(request)
+    if query is None:
+        return HttpResponseBadRequest("Too many parameters.", content_type="text/plain")
+    form = CompareForm(query, snapshot=snapshot)
+    if not form.is_valid():
+        return HttpResponseBadRequest(
+            "These requirements cannot be compared; open the results page to see why.",
+            content_type="text/plain",
+        )
+    ranking = form.ranking(explain=0)
+    use_case = form.chosen_use_case()
+    winner = ranking.winner
+    return _png(
+        preview.render_png(
+            title=f"Our pick: {winner.name}" if winner else "No framework meets every must-have",
+            subtitle=(
+                f"Python web frameworks for {use_case.name.lower()}"
+                if use_case
+                else "Python web frameworks, scored out of 100"
+            ),
+            bars=preview.bars(snapshot, ranking),
+            footer=f"{settings.SITE_NAME} · {request.get_host()}",
+        )
+    )
+
+
+@require_safe
+@cacheable
+def head_to_head_preview(request, pair):
+    """A head-to-head page's link preview: the two scores for the default weights."""
+    snapshot = _snapshot(request)
+    slugs = presentation.split_pair(pair, snapshot)
+    if slugs is None or slugs[0] == slugs[1] or presentation.pair_slug(*slugs) != pair:
+        raise Http404("No pair of published frameworks has that address.")
+    form = _pair_form(request, *slugs)
+    if not form.is_valid():
+        return HttpResponseBadRequest("Every weight is 0.", content_type="text/plain")
+    ranking = form.ranking(explain=0)
+    names = " vs ".join(snapshot.info[slug].name for slug in slugs)
+    return _png(
+        preview.render_png(
+            title=names,
+            subtitle="Scored out of 100 with the default weights",
+            bars=preview.bars(snapshot, ranking),
+            footer=f"{settings.SITE_NAME} · {request.get_host()}",
+        )
+    )
+
+
 @require_safe
 @cacheable
 def framework_list(request):
@@ -199,6 +335,7 @@ def framework_detail(request, slug):
     ratings = [(c, spec.ratings.get(c.slug)) for c in snapshot.criteria]
     capabilities = [(c, spec.capabilities.get(c.slug)) for c in snapshot.capabilities]
     fits = [(u, spec.fits.get(u.slug)) for u in snapshot.use_cases]
+    own = f"{_origin(request)}{request.path}"
     return render(
         request,
         "frameworks/framework_detail.html",
@@ -208,6 +345,8 @@ def framework_detail(request, slug):
             "ratings": ratings,
             "capabilities": capabilities,
             "fits": fits,
+            "rivals": presentation.head_to_head_urls(snapshot, slug),
+            "structured_data": presentation.json_ld(presentation.framework_ld(info, url=own)),
         },
     )
 
@@ -222,13 +361,25 @@ def methodology(request):
 ROBOTS = """User-agent: *
 Disallow: /admin/
 Disallow: /api/
+
+Sitemap: {sitemap}
 """
 
 
 @require_safe
 def robots_txt(request):
-    """Crawlers may read every page but the editors' admin and the JSON twin of /compare/."""
-    return HttpResponse(ROBOTS, content_type="text/plain; charset=utf-8")
+    """Crawlers may read every page but the editors' admin and the JSON twin of /compare/;
+    the sitemap lists them."""
+    sitemap = request.build_absolute_uri(paths.path("frameworks:sitemap"))
+    return HttpResponse(ROBOTS.format(sitemap=sitemap), content_type="text/plain; charset=utf-8")
+
+
+@require_safe
+@cacheable
+def sitemap_xml(request):
+    """Every public page, from the published catalog (django.contrib.sitemaps)."""
+    response = sitemap_views.sitemap(request, sitemaps=SITEMAPS)
+    return response.render()  # rendered now, so that the pages cache can keep its bytes
 
 
 def bad_request(request, exception=None):

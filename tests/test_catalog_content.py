@@ -11,6 +11,7 @@ from frameworks import catalog
 from frameworks.catalog_io import export_catalog, import_catalog
 from frameworks.forms import CompareForm
 from frameworks.models import FrameworkCapability, Rating, UseCaseFit
+from frameworks.presentation import pair_slug
 
 # Wording about how the catalog is made, which means nothing to a visitor choosing a framework.
 EDITORIAL_PHRASES = (
@@ -206,6 +207,9 @@ def public_urls(framework_slugs):
             urls.append(reverse(name))
         elif params == {"slug"}:
             urls += [reverse(name, kwargs={"slug": slug}) for slug in framework_slugs]
+        elif params == {"pair"}:  # head-to-head pages and their previews
+            pairs = zip(framework_slugs, framework_slugs[1:], strict=False)
+            urls += [reverse(name, kwargs={"pair": pair_slug(*pair)}) for pair in pairs]
     compare, api = reverse("frameworks:compare"), reverse("frameworks:api-compare")
     for use_case in ("real-time", "content-sites"):
         urls += [f"{compare}?use_case={use_case}", f"{api}?use_case={use_case}"]
@@ -239,7 +243,7 @@ def test_internal_notes_appear_on_no_public_page_or_api_answer(client, internal_
     for url in urls:
         response = client.get(url)
         assert response.status_code == 200, url
-        body = response.content.decode()
+        body = response.content.decode(errors="replace")  # the previews are PNGs
         for marker in MARKERS.values():
             assert marker not in body, (url, marker)
     # The public notes of the same rows are on those pages, so the check looked in the right place.

@@ -4,6 +4,7 @@ Every text field of every catalog row gets markup that would run or break out of
 or element if it reached the page unescaped; then every public page is rendered and parsed.
 """
 
+import json
 from html.parser import HTMLParser
 
 import pytest
@@ -11,6 +12,7 @@ from django.db import models as db
 from django.urls import reverse
 
 from frameworks import catalog, models
+from frameworks.presentation import pair_slug
 
 HOSTILE = '<script>alert(1)</script>"onmouseover="alert(2)\' </textarea><b>'
 MEDIUM = '<script>x</script>"onmouseover=<b>'  # for fields of 40 characters
@@ -67,14 +69,29 @@ class _Markup(HTMLParser):
     def __init__(self):
         super().__init__()
         self.problems = []
+        self.data_block = None
 
     def handle_starttag(self, tag, attrs):
         names = [name for name, _ in attrs]
-        if tag == "script" and "src" not in names:
+        if tag == "script" and ("type", "application/ld+json") in attrs:
+            self.data_block = []  # JSON-LD: data, never run; it must stay one JSON value
+        elif tag == "script" and "src" not in names:
             self.problems.append("an inline <script>")
         if tag in ("textarea", "b"):
             self.problems.append(f"a <{tag}> element")
         self.problems.extend(f"a {name} attribute" for name in names if name.startswith("on"))
+
+    def handle_data(self, data):
+        if self.data_block is not None:
+            self.data_block.append(data)
+
+    def handle_endtag(self, tag):
+        if tag == "script" and self.data_block is not None:
+            try:
+                json.loads("".join(self.data_block))
+            except ValueError:
+                self.problems.append("a JSON-LD block that is not JSON")
+            self.data_block = None
 
 
 def assert_no_markup_from_the_catalog(html, where):
@@ -102,6 +119,8 @@ def _pages(slugs):
     yield "/frameworks/" + HOSTILE.replace("/", "") + "/", {}, {}
     for slug in slugs:
         yield reverse("frameworks:detail", args=[slug]), {}, {}
+    for first, second in zip(slugs, slugs[1:4], strict=False):
+        yield reverse("frameworks:head-to-head", args=[pair_slug(first, second)]), {}, {}
 
 
 def test_hostile_catalog_text_is_escaped_on_every_public_page(client, hostile_catalog):

@@ -47,7 +47,7 @@ def query(pairs):
     return "&".join(f"{quote(k, safe='')}={quote(v, safe='')}" for k, v in pairs)
 
 
-@pytest.mark.parametrize("path", ["/compare/", "/api/compare/"])
+@pytest.mark.parametrize("path", ["/compare/", "/api/compare/", "/compare/preview.png"])
 @FUZZ
 @given(pairs=params)
 def test_hostile_parameters_never_500(client, shipped_catalog, path, pairs):
@@ -57,7 +57,7 @@ def test_hostile_parameters_never_500(client, shipped_catalog, path, pairs):
         assert response.json()["errors"]
 
 
-@pytest.mark.parametrize("path", ["/compare/", "/api/compare/"])
+@pytest.mark.parametrize("path", ["/compare/", "/api/compare/", "/compare/preview.png"])
 @FUZZ
 @given(raw=st.binary(max_size=200))
 def test_raw_bytes_in_the_query_never_500(client, shipped_catalog, path, raw):

@@ -1,6 +1,9 @@
-"""The site's template tags: score bars, support labels and addresses without arguments."""
+"""The site's template tags: score bars, support labels, addresses without arguments, and a
+block repeated in the page's head."""
 
 from django import template
+from django.template.loader_tags import BLOCK_CONTEXT_KEY
+from django.utils.safestring import SafeString
 
 from frameworks import paths, presentation
 
@@ -23,3 +26,18 @@ def path(name):
 @register.filter
 def get_item(mapping, key):
     return mapping.get(key) if mapping else None
+
+
+@register.simple_tag(takes_context=True)
+def repeat_block(context, name):
+    """``{% repeat_block "title" %}``: what the page's block of that name renders, once more.
+
+    A block may appear only once in a template, yet a page's title and description also go
+    into its OpenGraph and Twitter tags: the base template shows each block where it belongs
+    and repeats it here, so a page states its title once. "" for a block no template defines.
+    """
+    blocks = context.render_context.get(BLOCK_CONTEXT_KEY)
+    block = blocks.get_block(name) if blocks is not None else None
+    if block is None:
+        return ""
+    return SafeString(block.render(context).strip())  # a rendered, autoescaped block
