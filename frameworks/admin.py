@@ -8,6 +8,7 @@ from django.http import Http404
 from django.utils.html import format_html
 from simple_history.admin import SimpleHistoryAdmin
 
+from . import suggestion_admin  # noqa: F401 (registers the suggestions' admin)
 from .locking import VERSION_FIELD, VersionedInlineFormSet, VersionedModelForm
 from .models import (
     Capability,

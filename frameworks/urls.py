@@ -1,7 +1,7 @@
 from django.urls import path
 from django.views.decorators.csrf import csrf_exempt
 
-from . import views
+from . import suggestion_views, views
 
 app_name = "frameworks"
 
@@ -14,4 +14,16 @@ urlpatterns = [
     path("frameworks/<slug:slug>/", views.framework_detail, name="detail"),
     path("methodology/", views.methodology, name="methodology"),
     path("robots.txt", views.robots_txt, name="robots"),
+    # Each rating and capability cell's "suggest a correction" form, apart from the cached pages.
+    path("suggest/thanks/", suggestion_views.suggest_thanks, name="suggest-thanks"),
+    path(
+        "suggest/<slug:framework>/capability/<slug:capability>/",
+        suggestion_views.suggest_capability,
+        name="suggest-capability",
+    ),
+    path(
+        "suggest/<slug:framework>/<slug:criterion>/",
+        suggestion_views.suggest_rating,
+        name="suggest-rating",
+    ),
 ]

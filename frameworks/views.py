@@ -16,7 +16,7 @@ from django.shortcuts import render
 from django.utils.cache import patch_vary_headers
 from django.views.decorators.http import condition, require_safe
 
-from . import catalog, errors, presentation
+from . import catalog, errors, presentation, preview
 from .forms import CompareForm
 from .scoring import CLOSE_MARGIN
 
@@ -93,14 +93,43 @@ def cached_page(view):
 
 
 def cacheable(view):
-    """Answer repeats with 304 until the catalog changes; the result depends on X-Partial."""
+    """Answer repeats with 304 until the catalog changes; the result depends on X-Partial.
+
+    An editor's preview (see ``previewable``) skips all of it: it is rendered afresh, kept
+    nowhere, and carries no ETag.
+    """
     conditional = condition(etag_func=catalog_etag)(cached_page(view))
 
     @functools.wraps(view)
     def wrapper(request, *args, **kwargs):
+        if getattr(request, "_previewing", False):
+            response = view(request, *args, **kwargs)
+            response["Cache-Control"] = "private, no-store"
+            patch_vary_headers(response, ["X-Partial", "Cookie"])
+            return response
         response = conditional(request, *args, **kwargs)
         patch_vary_headers(response, ["X-Partial"])
         response.setdefault("Cache-Control", "no-cache")
+        return response
+
+    return wrapper
+
+
+def previewable(view):
+    """Let a logged-in editor see unpublished frameworks that the request names.
+
+    Goes outside ``cacheable``. The answer then depends on who asks, so it varies by Cookie:
+    a shared cache never hands a visitor's copy to an editor, nor the reverse.
+    """
+
+    @functools.wraps(view)
+    def wrapper(request, *args, **kwargs):
+        snapshot = preview.snapshot_for(request, kwargs)
+        if snapshot is not None:
+            request._catalog_snapshot = snapshot
+            request._previewing = True
+        response = view(request, *args, **kwargs)
+        patch_vary_headers(response, ["Cookie"])
         return response
 
     return wrapper
@@ -147,6 +176,7 @@ def _results_context(request, form):
 
 
 @require_safe
+@previewable
 @cacheable
 def compare(request):
     snapshot = _snapshot(request)
@@ -189,6 +219,7 @@ def framework_list(request):
 
 
 @require_safe
+@previewable
 @cacheable
 def framework_detail(request, slug):
     snapshot = _snapshot(request)
