@@ -253,12 +253,14 @@ def methodology(request):
 ROBOTS = """User-agent: *
 Disallow: /admin/
 Disallow: /api/
+Disallow: /suggest/
 """
 
 
 @require_safe
 def robots_txt(request):
-    """Crawlers may read every page but the editors' admin and the JSON twin of /compare/."""
+    """Crawlers may read every page but the editors' admin, the JSON twin of /compare/ and
+    the suggestion forms (one per rating and capability cell, all alike)."""
     return HttpResponse(ROBOTS, content_type="text/plain; charset=utf-8")
 
 
@@ -268,6 +270,11 @@ def bad_request(request, exception=None):
 
 def permission_denied(request, exception=None):
     return errors.answer(request, 403, "403.html")
+
+
+def csrf_failure(request, reason=""):
+    """A form posted without its CSRF check (settings.CSRF_FAILURE_VIEW): say what to do."""
+    return errors.answer(request, 403, "403_csrf.html")
 
 
 def page_not_found(request, exception=None):

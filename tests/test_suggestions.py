@@ -94,6 +94,16 @@ def test_a_suggestion_is_stored_pending_then_thanked_post_redirect_get(client, s
     assert suggestion.comment == "Faster since 3.0."
 
 
+def test_filing_leaves_the_public_pages_cached(client, shipped_catalog):
+    """A pending suggestion changes nothing visitors see: no version bump, same ETag."""
+    page = client.get("/frameworks/flask/")
+    version = CatalogState.objects.get().version
+    filed(client)
+    assert CatalogState.objects.get().version == version
+    repeat = client.get("/frameworks/flask/", headers={"if-none-match": page["ETag"]})
+    assert repeat.status_code == 304
+
+
 def test_every_rating_and_capability_cell_links_to_its_form(client, shipped_catalog):
     page = client.get("/frameworks/flask/").content.decode()
     assert 'href="/suggest/flask/performance/"' in page
@@ -167,7 +177,9 @@ def test_the_honeypot_is_hidden_from_people(client, shipped_catalog):
 
 def test_csrf_is_enforced(shipped_catalog):
     browser = Client(enforce_csrf_checks=True)
-    assert suggest(browser).status_code == 403
+    refused = suggest(browser)
+    assert refused.status_code == 403
+    assert "reload the form and send it again" in refused.content.decode()
     assert not Suggestion.objects.exists()
     page = browser.get(RATING_FORM).content.decode()
     token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', page).group(1)
