@@ -92,44 +92,32 @@ def cached_page(view):
     return wrapper
 
 
-def cacheable(view):
+def cacheable(view=None, *, previews=False):
     """Answer repeats with 304 until the catalog changes; the result depends on X-Partial.
 
-    An editor's preview (see ``previewable``) skips all of it: it is rendered afresh, kept
-    nowhere, and carries no ETag.
+    ``previews=True`` (the framework page, /compare/): a logged-in editor who names an
+    unpublished framework gets a preview (``frameworks.preview``), rendered afresh, kept
+    nowhere, ``private, no-store`` and without an ETag. Such a page's answers then depend on
+    who asks, so they all vary by Cookie: a shared cache never hands a visitor's copy to an
+    editor, nor the reverse.
     """
+    if view is None:
+        return functools.partial(cacheable, previews=previews)
     conditional = condition(etag_func=catalog_etag)(cached_page(view))
+    vary = ["X-Partial", "Cookie"] if previews else ["X-Partial"]
 
     @functools.wraps(view)
     def wrapper(request, *args, **kwargs):
-        if getattr(request, "_previewing", False):
-            response = view(request, *args, **kwargs)
-            response["Cache-Control"] = "private, no-store"
-            patch_vary_headers(response, ["X-Partial", "Cookie"])
-            return response
-        response = conditional(request, *args, **kwargs)
-        patch_vary_headers(response, ["X-Partial"])
-        response.setdefault("Cache-Control", "no-cache")
-        return response
-
-    return wrapper
-
-
-def previewable(view):
-    """Let a logged-in editor see unpublished frameworks that the request names.
-
-    Goes outside ``cacheable``. The answer then depends on who asks, so it varies by Cookie:
-    a shared cache never hands a visitor's copy to an editor, nor the reverse.
-    """
-
-    @functools.wraps(view)
-    def wrapper(request, *args, **kwargs):
-        snapshot = preview.snapshot_for(request, kwargs)
+        snapshot = preview.snapshot_for(request, kwargs) if previews else None
         if snapshot is not None:
             request._catalog_snapshot = snapshot
-            request._previewing = True
-        response = view(request, *args, **kwargs)
-        patch_vary_headers(response, ["Cookie"])
+            response = view(request, *args, **kwargs)
+            response["Cache-Control"] = "private, no-store"
+            patch_vary_headers(response, vary)
+            return response
+        response = conditional(request, *args, **kwargs)
+        patch_vary_headers(response, vary)
+        response.setdefault("Cache-Control", "no-cache")
         return response
 
     return wrapper
@@ -176,8 +164,7 @@ def _results_context(request, form):
 
 
 @require_safe
-@previewable
-@cacheable
+@cacheable(previews=True)
 def compare(request):
     snapshot = _snapshot(request)
     query = _query(request)
@@ -219,8 +206,7 @@ def framework_list(request):
 
 
 @require_safe
-@previewable
-@cacheable
+@cacheable(previews=True)
 def framework_detail(request, slug):
     snapshot = _snapshot(request)
     spec = snapshot.framework(slug)

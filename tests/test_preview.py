@@ -87,6 +87,7 @@ def test_no_cache_ever_holds_a_preview(editor_client, client, draft):
         for text in kept_texts(alias):
             assert BANNER not in text and "draft-badge" not in text, alias
             assert "/frameworks/bottle/" not in text, alias
+            assert 'value="bottle"' not in text, alias  # the picker's choice of the draft
 
 
 def test_an_editor_compares_a_draft_marked_in_every_table(editor_client, draft):
