@@ -12,6 +12,9 @@ import shutil
 import pytest
 from django.core.cache import caches
 from django.test import Client
+from hypothesis import HealthCheck, given
+from hypothesis import settings as fuzz_settings
+from hypothesis import strategies as st
 
 import comparator.cache
 import comparator.settings
@@ -161,6 +164,33 @@ def test_a_huge_post_is_refused_not_a_500(client, shipped_catalog):
     response = suggest(client, comment="x" * 3_000_000)
     assert response.status_code == 400
     assert not Suggestion.objects.exists()
+
+
+HOSTILE = st.one_of(
+    st.text(max_size=60),
+    st.sampled_from(["", "\x00", "%ff", "<script>", "https://example.org/\x00", "a" * 5000, "-1"]),
+)
+
+
+@fuzz_settings(
+    max_examples=60,
+    deadline=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
+)
+@given(
+    path=st.sampled_from([RATING_FORM, CAPABILITY_FORM]),
+    fields=st.dictionaries(
+        st.sampled_from(
+            ["proposed_level", "proposed_support", "proposed_text", "evidence_url", "comment",
+             "contact_email"]
+        ),
+        HOSTILE,
+    ),
+)  # fmt: skip
+def test_hostile_answers_never_500(client, shipped_catalog, path, fields):
+    caches["default"].clear()
+    response = suggest(client, path, **fields)
+    assert response.status_code in (302, 400), response.status_code
 
 
 def test_the_honeypot_refuses_robots_with_a_clear_message(client, shipped_catalog):
