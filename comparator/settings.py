@@ -280,6 +280,8 @@ SESSION_COOKIE_SECURE = not DEBUG
 SESSION_COOKIE_HTTPONLY = True
 CSRF_COOKIE_SECURE = not DEBUG
 CSRF_COOKIE_HTTPONLY = True
+# A refused form (the visitors' suggestion form) says why and what to do, not "no access".
+CSRF_FAILURE_VIEW = "frameworks.views.csrf_failure"
 X_FRAME_OPTIONS = "DENY"
 
 SECURE_CSP = {

@@ -14,7 +14,12 @@ from django.utils import timezone
 from django.utils.html import format_html
 from simple_history.admin import SimpleHistoryAdmin
 
-from . import desk, grid, publishing
+from . import (
+    desk,
+    grid,
+    publishing,
+    suggestion_admin,  # noqa: F401 (registers the suggestions' admin)
+)
 from .locking import VERSION_FIELD, VersionedInlineFormSet, VersionedModelForm
 from .models import (
     Capability,

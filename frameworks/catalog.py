@@ -18,7 +18,7 @@ from datetime import date
 from django.conf import settings
 from django.core.cache import cache
 from django.db import connection, transaction
-from django.db.models import F
+from django.db.models import F, Q
 
 from . import models, scoring
 
@@ -73,6 +73,8 @@ class FrameworkInfo:
     cons: tuple[PointInfo, ...] = ()
     #: Names of the use cases this framework fits best (fit 4 or 5), best first.
     best_uses: tuple[str, ...] = ()
+    #: Unpublished: only in an editor's preview snapshot, and marked as a draft there.
+    draft: bool = False
 
 
 @dataclass(frozen=True, slots=True)
@@ -83,6 +85,9 @@ class Snapshot:
     use_cases: tuple[UseCaseInfo, ...]
     frameworks: tuple[scoring.FrameworkSpec, ...]
     info: dict[str, FrameworkInfo] = field(default_factory=dict)
+    #: The unpublished frameworks an editor's preview snapshot holds; always empty in the
+    #: snapshot every visitor is served (``current_snapshot``).
+    drafts: frozenset[str] = frozenset()
     # Values that follow from this snapshot alone (the score table, lookups by slug) are
     # worked out once, not per request, and go away with the snapshot when an editor's save
     # changes the version: nothing to invalidate.
@@ -109,15 +114,29 @@ class Snapshot:
         by_slug = self.derived("frameworks-by-slug", lambda: {f.slug: f for f in self.frameworks})
         return by_slug.get(slug)
 
+    @property
+    def draft_names(self) -> list[str]:
+        return sorted(self.info[slug].name for slug in self.drafts)
+
     def use_case(self, slug: str) -> UseCaseInfo | None:
         return next((u for u in self.use_cases if u.slug == slug), None)
 
 
-def load_snapshot(version: str = "") -> Snapshot:
-    """Read every published framework and what scores it: nine queries, whatever the size."""
+def load_snapshot(version: str = "", drafts: frozenset[str] = frozenset()) -> Snapshot:
+    """Read every published framework and what scores it: nine queries, whatever the size.
+
+    ``drafts``: slugs of unpublished frameworks to read as well, for an editor's preview only
+    (such a snapshot is built per request and never kept, see ``frameworks.preview``).
+    """
     category_labels = dict(models.Framework.Category.choices)
+    shown = Q(is_published=True) | Q(slug__in=drafts) if drafts else Q(is_published=True)
+    via_framework = (
+        Q(framework__is_published=True) | Q(framework__slug__in=drafts)
+        if drafts
+        else Q(framework__is_published=True)
+    )
     framework_rows = list(
-        models.Framework.objects.published()
+        models.Framework.objects.filter(shown)
         .order_by("name")
         .values(
             "id",
@@ -137,6 +156,7 @@ def load_snapshot(version: str = "") -> Snapshot:
             "color",
             "symbol",
             "last_reviewed",
+            "is_published",
         )
     )
 
@@ -163,7 +183,7 @@ def load_snapshot(version: str = "") -> Snapshot:
     criterion_slugs = {row["id"]: row["slug"] for row in criterion_rows}
 
     ratings = defaultdict(dict)
-    for row in models.Rating.objects.filter(framework__is_published=True).values(
+    for row in models.Rating.objects.filter(via_framework).values(
         "framework_id",
         "criterion_id",
         "level__label",
@@ -187,7 +207,7 @@ def load_snapshot(version: str = "") -> Snapshot:
     )
     capability_slugs = {row["id"]: row["slug"] for row in capability_rows}
     supports = defaultdict(dict)
-    for row in models.FrameworkCapability.objects.filter(framework__is_published=True).values(
+    for row in models.FrameworkCapability.objects.filter(via_framework).values(
         "framework_id", "capability_id", "support", "extension", "detail", "source_url"
     ):
         supports[row["framework_id"]][capability_slugs[row["capability_id"]]] = scoring.SupportSpec(
@@ -207,7 +227,7 @@ def load_snapshot(version: str = "") -> Snapshot:
     for row in models.UseCasePreset.objects.values("use_case_id", "criterion_id", "weight"):
         presets[row["use_case_id"]][criterion_slugs[row["criterion_id"]]] = row["weight"]
     fits = defaultdict(dict)
-    for row in models.UseCaseFit.objects.filter(framework__is_published=True).values(
+    for row in models.UseCaseFit.objects.filter(via_framework).values(
         "framework_id", "use_case_id", "fit", "note"
     ):
         fits[row["framework_id"]][use_case_slugs[row["use_case_id"]]] = scoring.FitSpec(
@@ -216,7 +236,7 @@ def load_snapshot(version: str = "") -> Snapshot:
 
     points = defaultdict(lambda: {"pro": [], "con": []})
     for row in (
-        models.ProCon.objects.filter(framework__is_published=True)
+        models.ProCon.objects.filter(via_framework)
         .order_by("position", "id")
         .values("framework_id", "kind", "text", "source_url")
     ):
@@ -264,6 +284,7 @@ def load_snapshot(version: str = "") -> Snapshot:
                 )
                 if fit.fit >= BEST_USE_FIT
             ),
+            draft=not row["is_published"],
         )
     return Snapshot(
         version=version,
@@ -287,6 +308,7 @@ def load_snapshot(version: str = "") -> Snapshot:
         ),
         frameworks=frameworks,
         info=info,
+        drafts=frozenset(row["slug"] for row in framework_rows if not row["is_published"]),
     )
 
 

@@ -23,6 +23,7 @@ from .models import (
     Level,
     ProCon,
     Rating,
+    Suggestion,
     UseCase,
     UseCaseFit,
     UseCasePreset,
@@ -95,8 +96,14 @@ QUEUES = [
         lambda: changelist(Framework, completeness="incomplete"),
         permission="frameworks.view_framework",
     ),
-    # Merge point for the other branches: visitor suggestions waiting for a decision
-    # (Suggestion, status pending), facts flagged by syncfacts (flagged_on set), imports.
+    Queue(
+        "suggestions",
+        "Suggestions waiting",
+        "Corrections visitors proposed, with their evidence: accept or reject each.",
+        lambda: Suggestion.objects.pending().count(),
+        lambda: changelist(Suggestion, status__exact="pending"),
+        permission="frameworks.view_suggestion",
+    ),
 ]
 
 

@@ -117,7 +117,9 @@ class RememberedField(Field):
             return super(RememberedField, self).render(form, context, template_pack, **kwargs)
 
         (name,) = self.fields
-        if name in form.errors or (form.is_bound and not hasattr(form.data, "getlist")):
+        # An editor's preview (drafts in the choices) is rendered afresh and never kept.
+        drafts = form.snapshot.drafts
+        if drafts or name in form.errors or (form.is_bound and not hasattr(form.data, "getlist")):
             return render()
         value = form.data.getlist(name) if form.is_bound else None
         key = f"{form.snapshot.version}|{get_script_prefix()}|{self.template}|{name}|{value!r}"

@@ -460,3 +460,87 @@ class CatalogState(models.Model):
 
     def __str__(self):
         return f"Catalog version {self.version}"
+
+
+class SuggestionQuerySet(models.QuerySet):
+    def pending(self):
+        return self.filter(status=Suggestion.Status.PENDING)
+
+
+class Suggestion(models.Model):
+    """A visitor's proposed correction to one rating or one capability cell.
+
+    Filed without an account from the public pages; nothing in the catalog changes until an
+    editor accepts it (``frameworks.suggestions.accept``), which applies it as an edit.
+    """
+
+    class Status(models.TextChoices):
+        PENDING = "pending", "Pending"
+        ACCEPTED = "accepted", "Accepted"
+        REJECTED = "rejected", "Rejected"
+
+    framework = models.ForeignKey(Framework, on_delete=models.CASCADE, related_name="suggestions")
+    criterion = models.ForeignKey(
+        Criterion, on_delete=models.CASCADE, null=True, blank=True, related_name="suggestions"
+    )
+    capability = models.ForeignKey(
+        Capability, on_delete=models.CASCADE, null=True, blank=True, related_name="suggestions"
+    )
+    proposed_level = models.ForeignKey(
+        Level, on_delete=models.CASCADE, null=True, blank=True, related_name="suggestions"
+    )
+    proposed_support = models.CharField(
+        max_length=12, choices=FrameworkCapability.Support, blank=True
+    )
+    proposed_text = models.CharField(
+        max_length=300,
+        blank=True,
+        help_text="For a capability: the extension's name, or the detail visitors read.",
+    )
+    was = models.CharField(
+        "value when filed", max_length=160, blank=True, help_text="What the cell said then."
+    )
+    #: The version of the rating or capability row when the suggestion was filed (None: the
+    #: cell was empty). Accepting refuses if the row moved on since, like a stale admin page.
+    based_on_version = models.PositiveIntegerField(null=True, blank=True, editable=False)
+    evidence_url = models.URLField("evidence", max_length=500)
+    comment = models.TextField(max_length=2000, blank=True)
+    contact_email = models.EmailField("contact address", blank=True)
+    status = models.CharField(max_length=10, choices=Status, default=Status.PENDING, db_index=True)
+    decision_note = models.TextField(
+        max_length=2000,
+        blank=True,
+        help_text="Why it was accepted or rejected (required to reject). Never shown to visitors.",
+    )
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    decided_at = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    objects = SuggestionQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["created_at", "id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(criterion__isnull=False, capability__isnull=True)
+                | Q(criterion__isnull=True, capability__isnull=False),
+                name="suggestion_one_target",
+            ),
+        ]
+
+    def __str__(self):
+        return f"Suggestion #{self.pk}: {self.framework} · {self.target_name}"
+
+    @property
+    def target_name(self) -> str:
+        target = self.criterion if self.criterion_id else self.capability
+        return str(target) if target else ""
+
+    @property
+    def proposal(self) -> str:
+        if self.criterion_id:
+            return self.proposed_level.label if self.proposed_level_id else ""
+        label = FrameworkCapability.Support(self.proposed_support).label
+        return f"{label}: {self.proposed_text}" if self.proposed_text else label

@@ -84,6 +84,33 @@ def detail_urls(snapshot: Snapshot) -> dict[str, str]:
     )
 
 
+@dataclass(frozen=True, slots=True)
+class SuggestUrls:
+    """The "suggest a correction" form's address of every cell: [framework][criterion]."""
+
+    ratings: dict[str, dict[str, str]]
+    capabilities: dict[str, dict[str, str]]
+
+
+def suggest_urls(snapshot: Snapshot) -> SuggestUrls:
+    """Each rating and capability cell's suggestion form, worked out once per snapshot."""
+
+    def build():
+        ratings, capabilities = {}, {}
+        for spec in snapshot.frameworks:
+            ratings[spec.slug] = {
+                c.slug: reverse("frameworks:suggest-rating", args=[spec.slug, c.slug])
+                for c in snapshot.criteria
+            }
+            capabilities[spec.slug] = {
+                c.slug: reverse("frameworks:suggest-capability", args=[spec.slug, c.slug])
+                for c in snapshot.capabilities
+            }
+        return SuggestUrls(ratings, capabilities)
+
+    return snapshot.derived(("suggest-urls", get_script_prefix()), build)
+
+
 def query_string(form) -> str:
     """The normalised permalink query: only what the visitor chose, in a fixed order."""
     data = form.cleaned_data
@@ -206,6 +233,7 @@ def ranking_items(snapshot: Snapshot, ranking: scoring.Ranking) -> SafeString:
             "results": ranking.results,
             "urls": detail_urls(snapshot),
             "capability_names": snapshot.capability_names,
+            "drafts": snapshot.drafts,
         }  # fmt: skip
     )
     # An autoescaped template's output is markup, as Django's own Template.render() marks it.
@@ -268,7 +296,11 @@ class Tables:
     def html(self) -> SafeString:
         """The tables and the cards, rendered by their Jinja2 template."""
         html = get_template("frameworks/results_tables.html", using="jinja2").render(
-            {"tables": self, "urls": detail_urls(self.snapshot)}
+            {
+                "tables": self,
+                "urls": detail_urls(self.snapshot),
+                "suggest": suggest_urls(self.snapshot),
+            }
         )
         return SafeString(html)  # autoescaped template output, as in ranking_items()
 

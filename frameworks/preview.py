@@ -1,104 +1,58 @@
-"""The picture a link preview shows for a result: the top frameworks' scores as bars.
+"""Editors' preview: an unpublished framework on its public page and in a comparison.
 
-Link previews (OpenGraph, Twitter cards) need a raster image at a fixed size; it is drawn with
-Pillow in each framework's catalog colour, with a font shipped in ``static/fonts/`` so that
-the picture is the same on every machine. The views keep the PNG in the ``pages`` cache under
-the page's key, which holds the catalog version: an editor's save draws it afresh.
+Only a request that names a draft (its page's slug, or ``frameworks=`` in a comparison) from a
+logged-in editor gets a preview. Its catalog snapshot is read for that request alone, holding
+the public catalog plus the named drafts, and is never kept: not as the process's snapshot,
+not in the ``pages`` or ``fragments`` caches (the views answer it ``private, no-store``,
+without an ETag). Every other request, anonymous or not, is served the public path unchanged.
 """
 
 from __future__ import annotations
 
-import io
-from dataclasses import dataclass
-
 from django.conf import settings
-from PIL import Image, ImageColor, ImageDraw, ImageFont
+from django.core.exceptions import SuspiciousOperation
 
-from . import scoring
-from .catalog import Snapshot
+from . import catalog
+from .models import Framework
 
-#: The size link previews ask for (1.91:1).
-WIDTH, HEIGHT = 1200, 630
-#: Bars drawn at most: more would not be readable in a thumbnail.
-BARS = 5
-FONT_DIR = settings.BASE_DIR / "static" / "fonts"
-INK = "#1b1f24"
-MUTED = "#57606a"
-TRACK = "#e8ebef"
-BACKGROUND = "#ffffff"
-ACCENT = "#0b5394"
-#: For a framework whose colour is missing or not a colour.
-FALLBACK_COLOUR = "#0b6e99"
-
-_BOLD = str(FONT_DIR / "DejaVuSans-Bold.ttf")
-_REGULAR = str(FONT_DIR / "DejaVuSans.ttf")
-TITLE_FONT = ImageFont.truetype(_BOLD, 52)
-SUBTITLE_FONT = ImageFont.truetype(_REGULAR, 30)
-NAME_FONT = ImageFont.truetype(_BOLD, 34)
-SCORE_FONT = ImageFont.truetype(_BOLD, 34)
-FOOT_FONT = ImageFont.truetype(_REGULAR, 26)
+#: More drafts than a comparison can show are not looked up.
+MAX_DRAFTS = 50
 
 
-@dataclass(frozen=True, slots=True)
-class Bar:
-    name: str
-    score: float
-    colour: str
+def is_editor(request) -> bool:
+    """A logged-in editor who may see unpublished frameworks.
+
+    A request without a session cookie cannot be logged in: it is answered without loading a
+    session, so anonymous visitors cost nothing more than the cookie check.
+    """
+    if settings.SESSION_COOKIE_NAME not in request.COOKIES:
+        return False
+    user = request.user
+    return user.is_active and user.is_staff and user.has_perm("frameworks.view_framework")
 
 
-def bars(snapshot: Snapshot, ranking: scoring.Ranking) -> list[Bar]:
-    """The top of the ranking as bars, in each framework's colour."""
-    found = []
-    for result in ranking.results[:BARS]:
-        info = snapshot.info.get(result.slug)
-        found.append(Bar(result.name, result.score, info.color if info else ""))
-    return found
-
-
-def _colour(value: str) -> tuple[int, int, int]:
+def _named(request, kwargs) -> list[str]:
+    slugs = [kwargs["slug"]] if "slug" in kwargs else []
     try:
-        return ImageColor.getrgb(value)[:3]
-    except ValueError:
-        return ImageColor.getrgb(FALLBACK_COLOUR)
+        slugs += request.GET.getlist("frameworks")
+    except SuspiciousOperation:  # too many fields: the view refuses the query itself
+        return slugs
+    return slugs
 
 
-def _fit(draw: ImageDraw.ImageDraw, text: str, font, width: int) -> str:
-    """``text``, cut with an ellipsis where it would run past ``width`` pixels."""
-    if draw.textlength(text, font=font) <= width:
-        return text
-    while text and draw.textlength(text + "…", font=font) > width:
-        text = text[:-1]
-    return text + "…"
-
-
-def render_png(*, title: str, subtitle: str, bars: list[Bar], footer: str) -> bytes:
-    """The preview as PNG bytes: a title, a subtitle, one bar per framework, a footer."""
-    image = Image.new("RGB", (WIDTH, HEIGHT), BACKGROUND)
-    draw = ImageDraw.Draw(image)
-    margin = 60
-    draw.rectangle((0, 0, WIDTH, 12), fill=ACCENT)
-    draw.text((margin, 48), _fit(draw, title, TITLE_FONT, WIDTH - 2 * margin), font=TITLE_FONT,
-              fill=INK)  # fmt: skip
-    draw.text((margin, 118), _fit(draw, subtitle, SUBTITLE_FONT, WIDTH - 2 * margin),
-              font=SUBTITLE_FONT, fill=MUTED)  # fmt: skip
-    name_width, score_width = 300, 110
-    track_left = margin + name_width + 20
-    track_right = WIDTH - margin - score_width
-    top, row = 190, 72
-    for index, bar in enumerate(bars[:BARS]):
-        y = top + index * row
-        draw.text((margin, y + 8), _fit(draw, bar.name, NAME_FONT, name_width), font=NAME_FONT,
-                  fill=INK)  # fmt: skip
-        draw.rounded_rectangle((track_left, y + 6, track_right, y + 50), radius=8, fill=TRACK)
-        share = max(0.0, min(float(bar.score), 100.0)) / 100
-        if share > 0:
-            right = track_left + max(16, round((track_right - track_left) * share))
-            draw.rounded_rectangle((track_left, y + 6, right, y + 50), radius=8,
-                                   fill=_colour(bar.colour))  # fmt: skip
-        draw.text((WIDTH - margin, y + 8), f"{bar.score:g}", font=SCORE_FONT, fill=INK,
-                  anchor="ra")  # fmt: skip
-    draw.text((margin, HEIGHT - 56), _fit(draw, footer, FOOT_FONT, WIDTH - 2 * margin),
-              font=FOOT_FONT, fill=MUTED)  # fmt: skip
-    out = io.BytesIO()
-    image.save(out, format="PNG", optimize=True)
-    return out.getvalue()
+def snapshot_for(request, kwargs) -> catalog.Snapshot | None:
+    """The preview snapshot when an editor names unpublished frameworks, else None."""
+    if not is_editor(request):
+        return None
+    public = catalog.current_snapshot()
+    unknown = {slug for slug in _named(request, kwargs) if public.framework(slug) is None}
+    if not unknown:
+        return None
+    drafts = frozenset(
+        Framework.objects.filter(is_published=False, slug__in=sorted(unknown)[:MAX_DRAFTS])
+        .values_list("slug", flat=True)
+    )  # fmt: skip
+    if not drafts:
+        return None
+    # Its own version string: nothing keyed by version can mistake it for the public one.
+    return catalog.load_snapshot(f"{public.version}+preview", drafts=drafts)

@@ -1,7 +1,7 @@
 from django.urls import path
 from django.views.decorators.csrf import csrf_exempt
 
-from . import views
+from . import suggestion_views, views
 
 app_name = "frameworks"
 
@@ -21,4 +21,16 @@ urlpatterns = [
     path("methodology/", views.methodology, name="methodology"),
     path("robots.txt", views.robots_txt, name="robots"),
     path("sitemap.xml", views.sitemap_xml, name="sitemap"),
+    # Each rating and capability cell's "suggest a correction" form, apart from the cached pages.
+    path("suggest/thanks/", suggestion_views.suggest_thanks, name="suggest-thanks"),
+    path(
+        "suggest/<slug:framework>/capability/<slug:capability>/",
+        suggestion_views.suggest_capability,
+        name="suggest-capability",
+    ),
+    path(
+        "suggest/<slug:framework>/<slug:criterion>/",
+        suggestion_views.suggest_rating,
+        name="suggest-rating",
+    ),
 ]

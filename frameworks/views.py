@@ -26,7 +26,7 @@ from django.utils.cache import patch_vary_headers
 from django.utils.encoding import iri_to_uri
 from django.views.decorators.http import condition, require_safe
 
-from . import catalog, errors, paths, presentation, preview
+from . import catalog, errors, paths, presentation, preview, share_image
 from .forms import CompareForm
 from .scoring import CLOSE_MARGIN
 from .sitemaps import SITEMAPS
@@ -103,14 +103,31 @@ def cached_page(view):
     return wrapper
 
 
-def cacheable(view):
-    """Answer repeats with 304 until the catalog changes; the result depends on X-Partial."""
+def cacheable(view=None, *, previews=False):
+    """Answer repeats with 304 until the catalog changes; the result depends on X-Partial.
+
+    ``previews=True`` (the framework page, /compare/): a logged-in editor who names an
+    unpublished framework gets a preview (``frameworks.preview``), rendered afresh, kept
+    nowhere, ``private, no-store`` and without an ETag. Such a page's answers then depend on
+    who asks, so they all vary by Cookie: a shared cache never hands a visitor's copy to an
+    editor, nor the reverse.
+    """
+    if view is None:
+        return functools.partial(cacheable, previews=previews)
     conditional = condition(etag_func=catalog_etag)(cached_page(view))
+    vary = ["X-Partial", "Cookie"] if previews else ["X-Partial"]
 
     @functools.wraps(view)
     def wrapper(request, *args, **kwargs):
+        snapshot = preview.snapshot_for(request, kwargs) if previews else None
+        if snapshot is not None:
+            request._catalog_snapshot = snapshot
+            response = view(request, *args, **kwargs)
+            response["Cache-Control"] = "private, no-store"
+            patch_vary_headers(response, vary)
+            return response
         response = conditional(request, *args, **kwargs)
-        patch_vary_headers(response, ["X-Partial"])
+        patch_vary_headers(response, vary)
         response.setdefault("Cache-Control", "no-cache")
         return response
 
@@ -169,7 +186,7 @@ def _results_context(request, form):
 
 
 @require_safe
-@cacheable
+@cacheable(previews=True)
 def compare(request):
     snapshot = _snapshot(request)
     query = _query(request)
@@ -281,14 +298,14 @@ def compare_preview(request):
     use_case = form.chosen_use_case()
     winner = ranking.winner
     return _png(
-        preview.render_png(
+        share_image.render_png(
             title=f"Our pick: {winner.name}" if winner else "No framework meets every must-have",
             subtitle=(
                 f"Python web frameworks for {use_case.name.lower()}"
                 if use_case
                 else "Python web frameworks, scored out of 100"
             ),
-            bars=preview.bars(snapshot, ranking),
+            bars=share_image.bars(snapshot, ranking),
             footer=f"{settings.SITE_NAME} · {request.get_host()}",
         )
     )
@@ -308,10 +325,10 @@ def head_to_head_preview(request, pair):
     ranking = form.ranking(explain=0)
     names = " vs ".join(snapshot.info[slug].name for slug in slugs)
     return _png(
-        preview.render_png(
+        share_image.render_png(
             title=names,
             subtitle="Scored out of 100 with the default weights",
-            bars=preview.bars(snapshot, ranking),
+            bars=share_image.bars(snapshot, ranking),
             footer=f"{settings.SITE_NAME} · {request.get_host()}",
         )
     )
@@ -325,7 +342,7 @@ def framework_list(request):
 
 
 @require_safe
-@cacheable
+@cacheable(previews=True)
 def framework_detail(request, slug):
     snapshot = _snapshot(request)
     spec = snapshot.framework(slug)
@@ -361,6 +378,7 @@ def methodology(request):
 ROBOTS = """User-agent: *
 Disallow: /admin/
 Disallow: /api/
+Disallow: /suggest/
 
 Sitemap: {sitemap}
 """
@@ -368,8 +386,9 @@ Sitemap: {sitemap}
 
 @require_safe
 def robots_txt(request):
-    """Crawlers may read every page but the editors' admin and the JSON twin of /compare/;
-    the sitemap lists them."""
+    """Crawlers may read every page but the editors' admin, the JSON twin of /compare/ and
+    the suggestion forms (one per rating and capability cell, all alike); the sitemap lists
+    the pages."""
     sitemap = request.build_absolute_uri(paths.path("frameworks:sitemap"))
     return HttpResponse(ROBOTS.format(sitemap=sitemap), content_type="text/plain; charset=utf-8")
 
@@ -388,6 +407,11 @@ def bad_request(request, exception=None):
 
 def permission_denied(request, exception=None):
     return errors.answer(request, 403, "403.html")
+
+
+def csrf_failure(request, reason=""):
+    """A form posted without its CSRF check (settings.CSRF_FAILURE_VIEW): say what to do."""
+    return errors.answer(request, 403, "403_csrf.html")
 
 
 def page_not_found(request, exception=None):

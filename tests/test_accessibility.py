@@ -20,6 +20,9 @@ PUBLIC_PAGES = {
     "framework page": "/frameworks/django/",
     "methodology": "/methodology/",
     "not found": "/frameworks/no-such-framework/",
+    "suggest a correction (rating)": "/suggest/django/performance/",
+    "suggest a correction (capability)": "/suggest/flask/capability/admin/",
+    "suggestion sent": "/suggest/thanks/?framework=django",
 }
 
 
@@ -63,6 +66,16 @@ def test_axe_finds_nothing_after_a_live_update(live_app, new_page, axe):
     page.goto(live_app + "/compare/?frameworks=django&frameworks=flask")
     page.locator("label[for='id_w-performance_6']").click()
     page.wait_for_url("**w-performance=5**")
+    violations = run_axe(page)
+    assert not violations, describe_violations(violations)
+
+
+def test_axe_finds_nothing_on_the_suggestion_form_with_errors(live_app, new_page, axe):
+    page = new_page()
+    page.goto(live_app + "/suggest/flask/capability/admin/")
+    page.get_by_label("Via an extension").check()
+    page.get_by_role("button", name="Send the suggestion").click()
+    page.wait_for_selector(".invalid-feedback")
     violations = run_axe(page)
     assert not violations, describe_violations(violations)
 

@@ -12,7 +12,7 @@ from urllib.parse import urlsplit
 import pytest
 from PIL import Image
 
-from frameworks import catalog, presentation, preview, scoring
+from frameworks import catalog, presentation, scoring, share_image
 from frameworks.models import Framework
 
 pytestmark = pytest.mark.django_db
@@ -194,7 +194,7 @@ def test_the_previews_are_pngs_of_the_size_link_previews_ask_for(client, shipped
         "/compare/django-vs-flask/preview.png",
     ):
         image = _png(client.get(address))
-        assert image.size == (preview.WIDTH, preview.HEIGHT) == (1200, 630), address
+        assert image.size == (share_image.WIDTH, share_image.HEIGHT) == (1200, 630), address
 
 
 def test_the_preview_draws_the_top_scores_in_catalog_colours(client, shipped_catalog):
@@ -208,8 +208,8 @@ def test_the_preview_draws_the_top_scores_in_catalog_colours(client, shipped_cat
 
 def test_a_preview_is_cached_per_catalog_version(client, shipped_catalog, monkeypatch):
     drawn = []
-    render = preview.render_png
-    monkeypatch.setattr(preview, "render_png", lambda **kw: drawn.append(kw) or render(**kw))
+    render = share_image.render_png
+    monkeypatch.setattr(share_image, "render_png", lambda **kw: drawn.append(kw) or render(**kw))
     address = "/compare/django-vs-flask/preview.png"
     first = client.get(address)
     again = client.get(address)

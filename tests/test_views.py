@@ -197,6 +197,7 @@ def test_robots_txt_keeps_crawlers_out_of_admin_and_api(client):
     lines = response.content.decode().splitlines()
     assert "User-agent: *" in lines
     assert "Disallow: /admin/" in lines and "Disallow: /api/" in lines
+    assert "Disallow: /suggest/" in lines  # a form per cell: nothing to index
     assert "Disallow: /" not in lines  # the public pages stay crawlable
 
 
