@@ -73,6 +73,10 @@ class FrameworkInfo:
     cons: tuple[PointInfo, ...] = ()
     #: Names of the use cases this framework fits best (fit 4 or 5), best first.
     best_uses: tuple[str, ...] = ()
+    #: The date of the latest release, when the catalog records one (not yet: the catalog
+    #: holds the version text only). The catalog page's "released in the last year" filter
+    #: and its "latest release" order read it.
+    latest_release: date | None = None
 
 
 @dataclass(frozen=True, slots=True)

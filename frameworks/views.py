@@ -17,7 +17,7 @@ from django.utils.cache import patch_vary_headers
 from django.views.decorators.http import condition, require_safe
 
 from . import catalog, errors, presentation
-from .forms import CompareForm
+from .forms import CatalogForm, CompareForm
 from .scoring import CLOSE_MARGIN
 
 
@@ -185,7 +185,17 @@ def api_compare(request):
 @cacheable
 def framework_list(request):
     snapshot = _snapshot(request)
-    return render(request, "frameworks/framework_list.html", {"snapshot": snapshot})
+    query = _query(request)
+    if query is None:
+        raise BadRequest("Too many parameters.")
+    form = CatalogForm(query, snapshot=snapshot)
+    valid = form.is_valid()
+    return render(
+        request,
+        "frameworks/framework_list.html",
+        {"snapshot": snapshot, "form": form, "found": form.find(), "filtered": bool(query)},
+        status=200 if valid else 400,
+    )
 
 
 @require_safe

@@ -23,3 +23,9 @@ def path(name):
 @register.filter
 def get_item(mapping, key):
     return mapping.get(key) if mapping else None
+
+
+@register.filter
+def mark(snapshot, slug):
+    """``{{ snapshot|mark:slug }}``: that framework's mark (presentation.marks), or nothing."""
+    return presentation.marks(snapshot).get(slug, "")
