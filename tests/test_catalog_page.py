@@ -7,8 +7,11 @@ a 400, never a 500; each query's page is cached like every other public page.
 import dataclasses
 import re
 from datetime import date, timedelta
+from urllib.parse import quote
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from frameworks import catalog, finder
 from frameworks.forms import CatalogForm
@@ -161,6 +164,29 @@ def test_too_many_parameters_is_a_400_not_a_500(client, shipped_catalog, setting
     settings.DATA_UPLOAD_MAX_NUMBER_FIELDS = 5
     query = "&".join(f"capability=orm&x{i}=1" for i in range(10))
     assert client.get(f"{LIST}?{query}").status_code == 400
+
+
+CATALOG_KEYS = ["q", "category", "license", "capability", "recent", "sort", "x"]
+
+
+@settings(
+    max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(
+    pairs=st.lists(
+        st.tuples(
+            st.sampled_from(CATALOG_KEYS), st.one_of(st.text(max_size=30), st.binary(max_size=30))
+        ),
+        max_size=8,
+    )
+)
+def test_hostile_parameters_never_500(client, shipped_catalog, pairs):
+    query = "&".join(
+        f"{key}="
+        + ("".join(f"%{b:02x}" for b in value) if isinstance(value, bytes) else quote(value))
+        for key, value in pairs
+    )
+    assert client.get(f"{LIST}?{query}").status_code in (200, 400)
 
 
 def test_unknown_parameters_are_ignored(client, shipped_catalog):
