@@ -75,6 +75,10 @@ class FrameworkInfo:
     best_uses: tuple[str, ...] = ()
     #: Unpublished: only in an editor's preview snapshot, and marked as a draft there.
     draft: bool = False
+    #: The date of the latest release, when the catalog records one (not yet: the catalog
+    #: holds the version text only). The catalog page's "released in the last year" filter
+    #: and its "latest release" order read it.
+    latest_release: date | None = None
 
 
 @dataclass(frozen=True, slots=True)

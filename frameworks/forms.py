@@ -14,7 +14,7 @@ from django.template.loader import render_to_string
 from django.urls import get_script_prefix
 from django.utils.choices import BaseChoiceIterator
 
-from . import scoring
+from . import finder, models, scoring
 from .catalog import Snapshot
 from .presentation import WEIGHT_PREFIX
 
@@ -307,3 +307,51 @@ def _form_class(snapshot: Snapshot) -> type[CompareForm]:
         return form_class
 
     return snapshot.derived("form-class", build)
+
+
+class CatalogForm(forms.Form):
+    """The catalog page's search, filters and order: every one a GET parameter, all optional."""
+
+    q = forms.CharField(
+        label="Name", required=False, max_length=80,
+        widget=forms.TextInput(attrs={"type": "search", "class": "form-control"}),
+    )  # fmt: skip
+    category = forms.ChoiceField(
+        required=False, widget=forms.Select(attrs={"class": "form-select"})
+    )
+    license = forms.ChoiceField(
+        label="Licence", required=False, widget=forms.Select(attrs={"class": "form-select"})
+    )
+    capability = forms.MultipleChoiceField(
+        label="Has built in", required=False, widget=forms.CheckboxSelectMultiple
+    )
+    recent = forms.BooleanField(label="Released in the last year", required=False)
+    sort = forms.ChoiceField(
+        label="Sort by", required=False, choices=finder.SORTS,
+        widget=forms.Select(attrs={"class": "form-select"}),
+    )  # fmt: skip
+
+    def __init__(self, data=None, *, snapshot: Snapshot, **kwargs):
+        super().__init__(data, **kwargs)
+        self.snapshot = snapshot
+        self.fields["category"].choices = [("", "Any category"), *models.Framework.Category.choices]
+        self.fields["license"].choices = [("", "Any licence")] + [
+            (family, family) for family in finder.license_families(snapshot)
+        ]
+        self.fields["capability"].choices = [(c.slug, c.name) for c in snapshot.capabilities]
+        if not finder.any_release_dates(snapshot):
+            recent = self.fields["recent"]
+            recent.help_text = "The catalog records no release dates yet: no framework matches."
+
+    def find(self) -> finder.Found:
+        """The matching frameworks; with invalid input, every framework (the errors say why)."""
+        data = self.cleaned_data if self.is_valid() else {}
+        return finder.find(
+            self.snapshot,
+            q=data.get("q", ""),
+            category=data.get("category", ""),
+            license=data.get("license", ""),
+            capabilities=tuple(data.get("capability") or ()),
+            recent=bool(data.get("recent")),
+            sort=data.get("sort") or "name",
+        )

@@ -10,12 +10,14 @@ from __future__ import annotations
 
 import functools
 import json
+import re
 from dataclasses import dataclass
 from functools import cached_property
 from json.encoder import encode_basestring_ascii as _quote  # json.dumps' own
 from urllib.parse import urlencode
 
-from django.template.loader import get_template
+from django.template.defaultfilters import pluralize
+from django.template.loader import get_template, render_to_string
 from django.urls import get_script_prefix, reverse
 from django.utils.html import format_html
 from django.utils.safestring import SafeString
@@ -46,11 +48,90 @@ def score_bar(score, label="") -> SafeString:
     )
 
 
-SUPPORT_ICONS = {"built_in": "✔", "partial": "◐", "extension": "➕", "none": "✘"}
+#: The four support levels, each drawn by its own SVG in includes/support_icon.html: a glyph
+#: such as "➕" needs an emoji font, and without one it shows as an empty box.
+SUPPORT_KINDS = ("built_in", "partial", "extension", "none")
 
 
-def support_icon(support: scoring.SupportSpec | None) -> str:
-    return SUPPORT_ICONS.get(getattr(support, "support", "none"), "✘")
+@functools.cache
+def support_icon_svg(kind: str) -> SafeString:
+    # Four fixed drawings: each is rendered once per process, not once per table cell.
+    return SafeString(render_to_string("includes/support_icon.html", {"kind": kind}).strip())
+
+
+def support_icon(support: scoring.SupportSpec | None) -> SafeString:
+    kind = getattr(support, "support", "none")
+    return support_icon_svg(kind if kind in SUPPORT_KINDS else "none")
+
+
+#: Text on a mark: white, or this near-black when white would be too faint on the colour.
+DARK_TEXT = "#111418"
+WHITE = "#ffffff"
+
+
+def _luminance(colour: str) -> float:
+    """WCAG 2 relative luminance of a ``#rrggbb`` colour."""
+    channels = []
+    for i in (1, 3, 5):
+        c = int(colour[i : i + 2], 16) / 255
+        channels.append(c / 12.92 if c <= 0.04045 else ((c + 0.055) / 1.055) ** 2.4)
+    red, green, blue = channels
+    return 0.2126 * red + 0.7152 * green + 0.0722 * blue
+
+
+def contrast(first: str, second: str) -> float:
+    """WCAG 2 contrast ratio of two ``#rrggbb`` colours, from 1 to 21."""
+    light, dark = sorted((_luminance(first), _luminance(second)), reverse=True)
+    return (light + 0.05) / (dark + 0.05)
+
+
+def mark_text_colour(background: str) -> str:
+    """White or near-black, whichever reads better on ``background``."""
+    return max((WHITE, DARK_TEXT), key=lambda text: contrast(text, background))
+
+
+def initials(name: str) -> str:
+    """One or two letters for a framework's mark: its capitals when the name has two or
+    more (FastAPI: FA, BlackSheep: BS), else its first two letters (Django: Dj)."""
+    letters = [ch for ch in name if ch.isalnum()]
+    capitals = [ch for ch in letters if ch.isupper()]
+    if len(capitals) >= 2:
+        return "".join(capitals[:2])
+    return (letters[0].upper() + "".join(letters[1:2]).lower()) if letters else "?"
+
+
+@dataclass(frozen=True, slots=True)
+class Mark:
+    """A framework's badge: its initials on its catalog colour (trademarked logos are not ours)."""
+
+    initials: str
+    background: str
+    foreground: str
+
+
+#: The colour of a mark whose catalog colour is missing or malformed.
+FALLBACK_MARK_COLOUR = "#5a6470"
+
+
+def mark_for(info) -> Mark:
+    colour = info.color if re.fullmatch(r"#[0-9A-Fa-f]{6}", info.color or "") else ""
+    background = (colour or FALLBACK_MARK_COLOUR).lower()
+    return Mark(initials(info.name), background, mark_text_colour(background))
+
+
+def marks(snapshot: Snapshot) -> dict[str, SafeString]:
+    """Each framework's mark as inline SVG, by slug, rendered from its template once per
+    snapshot (the pages show it many times)."""
+
+    def build():
+        return {
+            slug: SafeString(
+                render_to_string("includes/mark.html", {"mark": mark_for(info)}).strip()
+            )
+            for slug, info in snapshot.info.items()
+        }
+
+    return snapshot.derived("marks", build)
 
 
 def support_text(support: scoring.SupportSpec | None) -> str:
@@ -68,8 +149,13 @@ def support_text(support: scoring.SupportSpec | None) -> str:
 def jinja2_environment(**options) -> Environment:
     """The Jinja2 environment of the results' repeated parts (settings.TEMPLATES says why)."""
     env = Environment(**options)
-    env.globals.update(score_bar=score_bar, chart_segments=chart_segments, memoize=functools.cache)
-    env.filters.update(support_icon=support_icon, support_text=support_text)
+    env.globals.update(
+        score_bar=score_bar,
+        chart_segments=chart_segments,
+        memoize=functools.cache,
+        support_icon_kind=support_icon_svg,
+    )
+    env.filters.update(support_icon=support_icon, support_text=support_text, pluralize=pluralize)
     return env
 
 
@@ -234,6 +320,7 @@ def ranking_items(snapshot: Snapshot, ranking: scoring.Ranking) -> SafeString:
             "urls": detail_urls(snapshot),
             "capability_names": snapshot.capability_names,
             "drafts": snapshot.drafts,
+            "marks": marks(snapshot),
         }  # fmt: skip
     )
     # An autoescaped template's output is markup, as Django's own Template.render() marks it.
@@ -300,6 +387,7 @@ class Tables:
                 "tables": self,
                 "urls": detail_urls(self.snapshot),
                 "suggest": suggest_urls(self.snapshot),
+                "marks": marks(self.snapshot),
             }
         )
         return SafeString(html)  # autoescaped template output, as in ranking_items()

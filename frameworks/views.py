@@ -27,7 +27,7 @@ from django.utils.encoding import iri_to_uri
 from django.views.decorators.http import condition, require_safe
 
 from . import catalog, errors, paths, presentation, preview, share_image
-from .forms import CompareForm
+from .forms import CatalogForm, CompareForm
 from .scoring import CLOSE_MARGIN
 from .sitemaps import SITEMAPS
 
@@ -338,7 +338,17 @@ def head_to_head_preview(request, pair):
 @cacheable
 def framework_list(request):
     snapshot = _snapshot(request)
-    return render(request, "frameworks/framework_list.html", {"snapshot": snapshot})
+    query = _query(request)
+    if query is None:
+        raise BadRequest("Too many parameters.")
+    form = CatalogForm(query, snapshot=snapshot)
+    valid = form.is_valid()
+    return render(
+        request,
+        "frameworks/framework_list.html",
+        {"snapshot": snapshot, "form": form, "found": form.find(), "filtered": bool(query)},
+        status=200 if valid else 400,
+    )
 
 
 @require_safe

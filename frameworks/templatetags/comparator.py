@@ -41,3 +41,9 @@ def repeat_block(context, name):
     if block is None:
         return ""
     return SafeString(block.render(context).strip())  # a rendered, autoescaped block
+
+
+@register.filter
+def mark(snapshot, slug):
+    """``{{ snapshot|mark:slug }}``: that framework's mark (presentation.marks), or nothing."""
+    return presentation.marks(snapshot).get(slug, "")
