@@ -2,7 +2,7 @@
 
 from django import template
 
-from frameworks import paths, presentation
+from frameworks import decision, paths, presentation
 
 register = template.Library()
 
@@ -23,3 +23,8 @@ def path(name):
 @register.filter
 def get_item(mapping, key):
     return mapping.get(key) if mapping else None
+
+
+# The decision record (frameworks/decision.md): catalog text as literal Markdown text.
+register.filter("md", decision.markdown_text)
+register.filter("md_url", decision.markdown_url)
