@@ -10,6 +10,7 @@ import csv
 import io
 import re
 from html.parser import HTMLParser
+from pathlib import Path
 
 import pytest
 from django.urls import reverse
@@ -285,3 +286,43 @@ def test_results_page_links_to_both_exports_with_its_query(client, shipped_catal
     html = client.get(COMPARE, query).content.decode()
     assert 'href="/compare/decision.md?use_case=real-time&amp;require=orm"' in html
     assert 'href="/compare/decision.csv?use_case=real-time&amp;require=orm"' in html
+
+
+# --- In Chromium: the download links, and the page printed to PDF ----------------------------
+
+PRINTED_QUERY = "?use_case=real-time&require=orm"
+
+
+@pytest.mark.browser
+def test_visitor_downloads_both_exports_from_the_results_page(live_app, new_page):
+    page = new_page()
+    page.goto(live_app + COMPARE + PRINTED_QUERY)
+    for name, suffix, start in (("Decision record (Markdown)", ".md", "# Decision record"),
+                                ("Scores (CSV)", ".csv", "rank,framework")):  # fmt: skip
+        with page.expect_download() as download:
+            page.get_by_role("link", name=name).click()
+        assert download.value.suggested_filename.endswith(suffix)
+        assert Path(download.value.path()).read_text(encoding="utf-8").startswith(start)
+    assert page.js_errors == []
+
+
+@pytest.mark.browser
+def test_results_page_prints_to_a_clean_pdf(live_app, new_page, client):
+    from pypdf import PdfReader
+
+    page = new_page()
+    page.goto(live_app + COMPARE + PRINTED_QUERY)
+    pdf = page.pdf(format="A4")
+    text = " ".join(p.extract_text() for p in PdfReader(io.BytesIO(pdf)).pages)
+    text = " ".join(text.split())
+    for item in client.get("/api/compare/" + PRINTED_QUERY).json():
+        assert f"#{item['rank']} {item['name']}" in text and str(item["score"]) in text
+    # Folded sections print unfolded: the breakdowns, and the rating cells with their sources.
+    assert text.count("Criterion Weight Level Points Out of") >= 10
+    # Each source prints where it leads (broken over lines in a narrow cell).
+    assert text.count("Source (https://") >= 10
+    assert "https://docs.djangoproject.com/" in "".join(text.split())
+    # No form, no navigation, no buttons.
+    for control in ("Your requirements", "Project type", "Copy link", "Skip to main content",
+                    "Decision record (Markdown)", "All frameworks"):  # fmt: skip
+        assert control not in text, control
