@@ -388,3 +388,72 @@ def document_json(snapshot: Snapshot) -> str:
         ("openapi", get_script_prefix()),
         lambda: json.dumps(document(snapshot), ensure_ascii=False, indent=1),
     )
+
+
+def _type_text(schema: dict) -> str:
+    """A schema in a few words, for the reference page: "integer, 0 to 5", "list of Rating"."""
+    if "$ref" in schema:
+        return schema["$ref"].rsplit("/", 1)[-1]
+    kind = schema.get("type", "any")
+    if isinstance(kind, list):
+        kind = " or ".join(kind)
+    if kind == "array":
+        return "list of " + _type_text(schema.get("items", {}))
+    words = [kind]
+    if schema.get("format"):
+        words[0] += f" ({schema['format']})"
+    if "enum" in schema:
+        words.append("one of " + ", ".join(map(str, schema["enum"])))
+    if "minimum" in schema and "maximum" in schema:
+        words.append(f"{schema['minimum']} to {schema['maximum']}")
+    return ", ".join(words)
+
+
+def reference(snapshot: Snapshot) -> dict:
+    """The document as plain rows for the API page: each operation with its parameters and
+    responses, and each schema with its properties."""
+    doc = document(snapshot)
+    responses = doc["components"]["responses"]
+    operations = []
+    for path_, methods in doc["paths"].items():
+        for method, op in methods.items():
+            answers = []
+            for status, answer in op["responses"].items():
+                if "$ref" in answer:
+                    answer = responses[answer["$ref"].rsplit("/", 1)[-1]]
+                content = answer.get("content", {}).get("application/json", {})
+                body = _type_text(content["schema"]) if content else "empty"
+                answers.append({"status": status, "description": answer["description"],
+                                "body": body})  # fmt: skip
+            operations.append(
+                {
+                    "id": op["operationId"],
+                    "method": method.upper(),
+                    "path": path_,
+                    "summary": op["summary"],
+                    "description": op.get("description", ""),
+                    "parameters": [
+                        {
+                            "name": p["name"],
+                            "where": p["in"],
+                            "required": p.get("required", False),
+                            "type": _type_text(p["schema"]),
+                            "description": p.get("description", ""),
+                        }
+                        for p in op.get("parameters", [])
+                    ],
+                    "responses": answers,
+                }
+            )
+    schemas = [
+        {
+            "name": name,
+            "description": schema.get("description", ""),
+            "properties": [
+                {"name": prop, "type": _type_text(sub), "description": sub.get("description", "")}
+                for prop, sub in schema["properties"].items()
+            ],
+        }
+        for name, schema in doc["components"]["schemas"].items()
+    ]
+    return {"info": doc["info"], "operations": operations, "schemas": schemas}

@@ -255,7 +255,8 @@ def api_schema(request):
 @require_safe
 @cacheable
 def api_docs(request):
-    return render(request, "frameworks/api_docs.html")
+    reference = openapi.reference(_snapshot(request))
+    return render(request, "frameworks/api_docs.html", {"reference": reference})
 
 
 @require_safe
