@@ -20,6 +20,7 @@ PUBLIC_PAGES = {
     "framework page": "/frameworks/django/",
     "methodology": "/methodology/",
     "not found": "/frameworks/no-such-framework/",
+    "API": "/api/docs/",
 }
 
 

@@ -113,7 +113,7 @@ def test_api_page_describes_every_operation_and_schema(client, shipped_catalog):
     html = client.get("/api/docs/").content.decode()
     document = client.get("/api/schema/").json()
     for path in document["paths"]:
-        assert f"<code>{path}</code>" in html
+        assert f"<code>GET {path}</code>" in html
     for name in document["components"]["schemas"]:
         assert f'id="schema-{name}"' in html
     assert "<code>w-performance</code>" in html
