@@ -53,12 +53,15 @@ INSTALLED_APPS = [
     "crispy_bootstrap5",
     "simple_history",
     "axes",
+    "corsheaders",
     "frameworks",
 ]
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # Outside ErrorsMiddleware, so that the API's JSON errors carry the CORS headers too.
+    "corsheaders.middleware.CorsMiddleware",
     # Early, so that it also turns other middleware's API errors (CSRF) into JSON.
     "frameworks.errors.ErrorsMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -297,6 +300,15 @@ SECURE_CSP = {
     "form-action": [CSP.SELF],
     "frame-ancestors": [CSP.NONE],
 }
+
+# The public API is read-only and cookie-free: any site may call it from a browser. Only /api/,
+# only reads, never with credentials; the pages and the admin send no CORS headers.
+CORS_URLS_REGEX = r"^/api/"
+CORS_ALLOW_ALL_ORIGINS = True
+CORS_ALLOW_CREDENTIALS = False
+CORS_ALLOW_METHODS = ("GET", "HEAD", "OPTIONS")
+CORS_ALLOW_HEADERS = ("accept", "if-none-match")
+CORS_EXPOSE_HEADERS = ("ETag", "Link")
 
 LOGGING = {
     "version": 1,

@@ -219,7 +219,12 @@ def permalink(form, query: str | None = None) -> str:
 
 def json_url(query: str) -> str:
     """The same results as JSON."""
-    return path("frameworks:api-compare") + (f"?{query}" if query else "")
+    return export_url("frameworks:api-compare", query)
+
+
+def export_url(name: str, query: str) -> str:
+    """The same results in another format (JSON, the Markdown decision record, CSV)."""
+    return path(name) + (f"?{query}" if query else "")
 
 
 #: The top of the ranking shown in detail (chart, reasons, breakdown); the rest are listed.

@@ -26,7 +26,7 @@ from django.utils.cache import patch_vary_headers
 from django.utils.encoding import iri_to_uri
 from django.views.decorators.http import condition, require_safe
 
-from . import catalog, errors, paths, presentation, preview, share_image
+from . import api, catalog, decision, errors, openapi, paths, presentation, preview, share_image
 from .forms import CatalogForm, CompareForm
 from .scoring import CLOSE_MARGIN
 from .sitemaps import SITEMAPS
@@ -182,6 +182,8 @@ def _results_context(request, form):
                 snapshot, ranking, origin=_origin(request), name="Python web frameworks, ranked"
             )
         ),
+        "markdown_url": presentation.export_url("frameworks:compare-markdown", query),
+        "csv_url": presentation.export_url("frameworks:compare-csv", query),
     }
 
 
@@ -311,6 +313,31 @@ def compare_preview(request):
     )
 
 
+def _export(request, render_export, extension: str, content_type: str):
+    """The results of the query as a file to download; a query that cannot be used is a 400
+    in plain text (the file's own format could hide the message)."""
+    query = _query(request)
+    if query is None:
+        return HttpResponse(
+            "Too many parameters.\n", status=400, content_type="text/plain; charset=utf-8"
+        )
+    form = CompareForm(query, snapshot=_snapshot(request))
+    if not form.is_valid():
+        lines = [
+            f"{field}: {message}"
+            for field, messages in form.errors_by_field().items()
+            for message in messages
+        ]
+        body = "The query could not be used:\n" + "\n".join(lines) + "\n"
+        return HttpResponse(body, status=400, content_type="text/plain; charset=utf-8")
+    ranking = form.ranking()
+    response = HttpResponse(render_export(form, ranking), content_type=content_type)
+    response["Content-Disposition"] = (
+        f'attachment; filename="{decision.filename(ranking, extension)}"'
+    )
+    return response
+
+
 @require_safe
 @cacheable
 def head_to_head_preview(request, pair):
@@ -332,6 +359,55 @@ def head_to_head_preview(request, pair):
             footer=f"{settings.SITE_NAME} · {request.get_host()}",
         )
     )
+
+
+def compare_markdown(request):
+    def render_markdown(form, ranking):
+        permalink = presentation.permalink(form)
+        return decision.markdown(form, ranking, f"{request.scheme}://{request.get_host()}{permalink}")
+
+    return _export(request, render_markdown, "md", "text/markdown; charset=utf-8")
+
+
+@require_safe
+@cacheable
+def compare_csv(request):
+    def render_csv(form, ranking):
+        return decision.csv_text(form.snapshot, ranking)
+
+    return _export(request, render_csv, "csv", "text/csv; charset=utf-8")
+
+
+def _json(text: str) -> HttpResponse:
+    return HttpResponse(text, content_type="application/json")
+
+
+@require_safe
+@cacheable
+def api_frameworks(request):
+    return _json(api.catalog_json(_snapshot(request)))
+
+
+@require_safe
+@cacheable
+def api_framework(request, slug):
+    text = api.framework_json(_snapshot(request), slug)
+    if text is None:
+        return errors.json_error(404, "No published framework has that slug.")
+    return _json(text)
+
+
+@require_safe
+@cacheable
+def api_schema(request):
+    return _json(openapi.document_json(_snapshot(request)))
+
+
+@require_safe
+@cacheable
+def api_docs(request):
+    reference = openapi.reference(_snapshot(request))
+    return render(request, "frameworks/api_docs.html", {"reference": reference})
 
 
 @require_safe

@@ -23,6 +23,7 @@ PUBLIC_PAGES = {
     "suggest a correction (rating)": "/suggest/django/performance/",
     "suggest a correction (capability)": "/suggest/flask/capability/admin/",
     "suggestion sent": "/suggest/thanks/?framework=django",
+    "API": "/api/docs/",
 }
 
 

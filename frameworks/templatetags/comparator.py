@@ -5,7 +5,7 @@ from django import template
 from django.template.loader_tags import BLOCK_CONTEXT_KEY
 from django.utils.safestring import SafeString
 
-from frameworks import paths, presentation
+from frameworks import decision, paths, presentation
 
 register = template.Library()
 
@@ -47,3 +47,8 @@ def repeat_block(context, name):
 def mark(snapshot, slug):
     """``{{ snapshot|mark:slug }}``: that framework's mark (presentation.marks), or nothing."""
     return presentation.marks(snapshot).get(slug, "")
+
+
+# The decision record (frameworks/decision.md): catalog text as literal Markdown text.
+register.filter("md", decision.markdown_text)
+register.filter("md_url", decision.markdown_url)
