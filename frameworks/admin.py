@@ -14,6 +14,7 @@ from .models import (
     Criterion,
     Framework,
     FrameworkCapability,
+    FrameworkFacts,
     Level,
     ProCon,
     Rating,
@@ -35,7 +36,18 @@ class RatingForm(VersionedModelForm):
 
     class Meta:
         model = Rating
-        fields = ["criterion", "level", "note", "internal_note", "source_url", "reviewed_on"]
+        fields = [
+            "criterion",
+            "level",
+            "note",
+            "internal_note",
+            "source_url",
+            "source_as_of",
+            "figure",
+            "figure_value",
+            "figure_as_of",
+            "reviewed_on",
+        ]
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -69,10 +81,38 @@ class FrameworkForm(VersionedModelForm):
             "license",
             "first_release",
             "latest_version",
+            "pypi_package",
             "last_reviewed",
             "color",
             "symbol",
         ]
+
+
+class FlaggedFilter(admin.SimpleListFilter):
+    """The editors' review queue: rows ``syncfacts`` flagged and nobody has cleared yet."""
+
+    title = "Flagged by syncfacts"
+    parameter_name = "flagged"
+
+    def lookups(self, request, model_admin):
+        return [("yes", "Flagged"), ("no", "Not flagged")]
+
+    def queryset(self, request, queryset):
+        if self.value() == "yes":
+            return queryset.exclude(flagged_reason="")
+        if self.value() == "no":
+            return queryset.filter(flagged_reason="")
+        return queryset
+
+
+class ClearFlagAction:
+    """Clearing a flag says "reviewed"; it is not an edit of the row, so the row's version
+    (and anyone's open page of it) is left alone."""
+
+    @admin.action(description="Mark as reviewed: clear the syncfacts flag")
+    def clear_flag(self, request, queryset):
+        cleared = queryset.exclude(flagged_reason="").update(flagged_reason="", flagged_on=None)
+        self.message_user(request, f"Cleared {cleared} flag(s).", messages.SUCCESS)
 
 
 class VersionedFields:
@@ -142,7 +182,22 @@ class CatalogAdmin(VersionedFields, SimpleHistoryAdmin):
 class RatingInline(VersionedInline):
     model = Rating
     form = RatingForm
-    fields = ["criterion", "level", "note", "source_url", "reviewed_on"]
+    fields = ["criterion", "level", "note", "source_url", "figure", "figure_as_of", "reviewed_on"]
+
+
+class FrameworkFactsInline(admin.StackedInline):
+    """What syncfacts fetched, shown read-only: editors curate the catalog, not these figures."""
+
+    model = FrameworkFacts
+    can_delete = False
+    readonly_fields = [f.name for f in FrameworkFacts._meta.get_fields() if f.name != "framework"]
+    fields = readonly_fields
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
 
 
 class FrameworkCapabilityInline(VersionedInline):
@@ -161,7 +216,7 @@ class UseCaseFitInline(VersionedInline):
 
 
 @admin.register(Framework)
-class FrameworkAdmin(CatalogAdmin):
+class FrameworkAdmin(ClearFlagAction, CatalogAdmin):
     form = FrameworkForm
     list_display = [
         "name",
@@ -169,14 +224,22 @@ class FrameworkAdmin(CatalogAdmin):
         "is_published",
         "completeness",
         "last_reviewed",
+        "flagged_reason",
         "updated_at",
     ]
-    list_filter = ["is_published", "category", "last_reviewed"]
+    list_filter = ["is_published", "category", FlaggedFilter, "last_reviewed"]
     search_fields = ["name", "slug", "tagline", "overview"]
     prepopulated_fields = {"slug": ["name"]}
-    actions = ["publish", "unpublish"]
+    actions = ["publish", "unpublish", "clear_flag"]
+    readonly_fields = ["flagged_reason", "flagged_on"]
     save_on_top = True
-    inlines = [RatingInline, FrameworkCapabilityInline, ProConInline, UseCaseFitInline]
+    inlines = [
+        FrameworkFactsInline,
+        RatingInline,
+        FrameworkCapabilityInline,
+        ProConInline,
+        UseCaseFitInline,
+    ]
     fieldsets = [
         (None, {"fields": ["name", "slug", "tagline", "category", "is_published"]}),
         ("What visitors read", {"fields": ["overview", "best_for", "choose_if"]}),
@@ -190,11 +253,13 @@ class FrameworkAdmin(CatalogAdmin):
                     "license",
                     "first_release",
                     "latest_version",
+                    "pypi_package",
                     "last_reviewed",
                 ]
             },
         ),
         ("Appearance", {"fields": ["color", "symbol"]}),
+        ("Review queue", {"fields": ["flagged_reason", "flagged_on"]}),
     ]
 
     def get_queryset(self, request):
@@ -249,7 +314,7 @@ class FrameworkAdmin(CatalogAdmin):
 
 class LevelInline(VersionedInline):
     model = Level
-    fields = ["label", "value", "position"]
+    fields = ["label", "value", "position", "definition", "threshold"]
 
 
 @admin.register(Criterion)
@@ -297,13 +362,22 @@ class UseCaseAdmin(CatalogAdmin):
 
 
 @admin.register(Rating)
-class RatingAdmin(CatalogAdmin):
+class RatingAdmin(ClearFlagAction, CatalogAdmin):
     form = RatingForm
-    list_display = ["framework", "criterion", "level_label", "reviewed_on", "has_source"]
-    list_filter = ["criterion", "reviewed_on", "framework__is_published"]
+    list_display = [
+        "framework",
+        "criterion",
+        "level_label",
+        "reviewed_on",
+        "has_source",
+        "flagged_reason",
+    ]
+    list_filter = ["criterion", FlaggedFilter, "reviewed_on", "framework__is_published"]
     search_fields = ["framework__name", "criterion__name", "note"]
     list_select_related = ["framework", "criterion", "level"]
     autocomplete_fields = ["framework"]
+    actions = ["clear_flag"]
+    readonly_fields = ["flagged_reason", "flagged_on"]
     fields = [
         "framework",
         "criterion",
@@ -311,7 +385,13 @@ class RatingAdmin(CatalogAdmin):
         "note",
         "internal_note",
         "source_url",
+        "source_as_of",
+        "figure",
+        "figure_value",
+        "figure_as_of",
         "reviewed_on",
+        "flagged_reason",
+        "flagged_on",
     ]
 
     @admin.display(description="Level", ordering="level__value")

@@ -13,14 +13,15 @@ import threading
 from collections import defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, datetime
 
 from django.conf import settings
 from django.core.cache import cache
 from django.db import connection, transaction
 from django.db.models import F
+from django.utils import timezone
 
-from . import models, scoring
+from . import models, scales, scoring
 
 VERSION_CACHE_KEY = "catalog-version"
 #: Seconds Redis may answer for the database's catalog version: the longest an edit can take
@@ -51,6 +52,51 @@ class PointInfo:
 
 
 @dataclass(frozen=True, slots=True)
+class FactsInfo:
+    """What ``syncfacts`` last read from PyPI and GitHub, each with the time it was read."""
+
+    version: str = ""
+    released_on: date | None = None
+    first_release_on: date | None = None
+    release_count: int | None = None
+    requires_python: str = ""
+    license: str = ""
+    pypi_fetched_at: datetime | None = None
+    download_rank: int | None = None
+    rank_fetched_at: datetime | None = None
+    stars: int | None = None
+    forks: int | None = None
+    open_issues: int | None = None
+    pushed_at: datetime | None = None
+    github_fetched_at: datetime | None = None
+
+
+FACT_COLUMNS = {
+    "version": "facts__pypi_version",
+    "released_on": "facts__pypi_released_on",
+    "first_release_on": "facts__pypi_first_release_on",
+    "release_count": "facts__pypi_release_count",
+    "requires_python": "facts__requires_python",
+    "license": "facts__pypi_license",
+    "pypi_fetched_at": "facts__pypi_fetched_at",
+    "download_rank": "facts__pypi_download_rank",
+    "rank_fetched_at": "facts__download_rank_fetched_at",
+    "stars": "facts__github_stars",
+    "forks": "facts__github_forks",
+    "open_issues": "facts__github_open_issues",
+    "pushed_at": "facts__github_pushed_at",
+    "github_fetched_at": "facts__github_fetched_at",
+}
+
+
+def _facts(row) -> FactsInfo | None:
+    # The facts row is LEFT JOINed: without one (or before any fetch) there is nothing to show.
+    if not (row["facts__pypi_fetched_at"] or row["facts__github_fetched_at"]):
+        return None
+    return FactsInfo(**{name: row[column] for name, column in FACT_COLUMNS.items()})
+
+
+@dataclass(frozen=True, slots=True)
 class FrameworkInfo:
     slug: str
     name: str
@@ -73,6 +119,20 @@ class FrameworkInfo:
     cons: tuple[PointInfo, ...] = ()
     #: Names of the use cases this framework fits best (fit 4 or 5), best first.
     best_uses: tuple[str, ...] = ()
+    #: Fetched facts (joined to the framework row, no query of their own); None before any.
+    facts: FactsInfo | None = None
+
+    @property
+    def version_shown(self) -> str:
+        """The fetched latest version when there is one, else the one editors typed."""
+        return (self.facts.version if self.facts else "") or self.latest_version
+
+    @property
+    def no_release_since(self) -> date | None:
+        """The last release's date when it is long enough ago to warn visitors, else None."""
+        if self.facts is None:
+            return None
+        return scales.stale_since(self.facts.released_on, timezone.localdate())
 
 
 @dataclass(frozen=True, slots=True)
@@ -137,17 +197,20 @@ def load_snapshot(version: str = "") -> Snapshot:
             "color",
             "symbol",
             "last_reviewed",
+            *FACT_COLUMNS.values(),
         )
     )
 
     levels = defaultdict(list)
     for row in models.Level.objects.order_by("position", "value").values(
-        "criterion_id", "label", "value"
+        "criterion_id", "label", "value", "definition", "threshold"
     ):
-        levels[row["criterion_id"]].append(scoring.LevelSpec(row["label"], row["value"]))
+        levels[row["criterion_id"]].append(
+            scoring.LevelSpec(row["label"], row["value"], row["definition"], row["threshold"])
+        )
     criterion_rows = list(
         models.Criterion.objects.order_by("position", "name").values(
-            "id", "slug", "name", "default_weight", "help_text"
+            "id", "slug", "name", "default_weight", "help_text", "measure"
         )
     )
     criteria = tuple(
@@ -157,6 +220,7 @@ def load_snapshot(version: str = "") -> Snapshot:
             default_weight=row["default_weight"],
             levels=tuple(levels[row["id"]]),
             help_text=row["help_text"],
+            measure=row["measure"],
         )
         for row in criterion_rows
     )
@@ -171,6 +235,9 @@ def load_snapshot(version: str = "") -> Snapshot:
         "note",
         "source_url",
         "reviewed_on",
+        "source_as_of",
+        "figure",
+        "figure_as_of",
     ):
         ratings[row["framework_id"]][criterion_slugs[row["criterion_id"]]] = scoring.RatingSpec(
             label=row["level__label"],
@@ -178,6 +245,9 @@ def load_snapshot(version: str = "") -> Snapshot:
             note=row["note"],
             source_url=row["source_url"],
             reviewed_on=row["reviewed_on"],
+            source_as_of=row["source_as_of"],
+            figure=row["figure"],
+            figure_as_of=row["figure_as_of"],
         )
 
     capability_rows = list(
@@ -264,6 +334,7 @@ def load_snapshot(version: str = "") -> Snapshot:
                 )
                 if fit.fit >= BEST_USE_FIT
             ),
+            facts=_facts(row),
         )
     return Snapshot(
         version=version,
