@@ -26,6 +26,7 @@ from .models import (
     Criterion,
     Framework,
     FrameworkCapability,
+    FrameworkFacts,
     Level,
     ProCon,
     Rating,
@@ -48,7 +49,18 @@ class RatingForm(VersionedModelForm):
 
     class Meta:
         model = Rating
-        fields = ["criterion", "level", "note", "internal_note", "source_url", "reviewed_on"]
+        fields = [
+            "criterion",
+            "level",
+            "note",
+            "internal_note",
+            "source_url",
+            "source_as_of",
+            "figure",
+            "figure_value",
+            "figure_as_of",
+            "reviewed_on",
+        ]
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -198,6 +210,7 @@ class FrameworkForm(PublishRuleMixin, ReasonMixin, VersionedModelForm):
             "license",
             "first_release",
             "latest_version",
+            "pypi_package",
             "last_reviewed",
             "color",
             "symbol",
@@ -220,6 +233,33 @@ def _rating_values(cleaned):
 def _fit_values(cleaned):
     use_case = cleaned.get("use_case")
     return use_case.pk if use_case else None
+
+
+class FlaggedFilter(admin.SimpleListFilter):
+    """The editors' review queue: rows ``syncfacts`` flagged and nobody has cleared yet."""
+
+    title = "Flagged by syncfacts"
+    parameter_name = "flagged"
+
+    def lookups(self, request, model_admin):
+        return [("yes", "Flagged"), ("no", "Not flagged")]
+
+    def queryset(self, request, queryset):
+        if self.value() == "yes":
+            return queryset.exclude(flagged_reason="")
+        if self.value() == "no":
+            return queryset.filter(flagged_reason="")
+        return queryset
+
+
+class ClearFlagAction:
+    """Clearing a flag says "reviewed"; it is not an edit of the row, so the row's version
+    (and anyone's open page of it) is left alone."""
+
+    @admin.action(description="Mark as reviewed: clear the syncfacts flag")
+    def clear_flag(self, request, queryset):
+        cleared = queryset.exclude(flagged_reason="").update(flagged_reason="", flagged_on=None)
+        self.message_user(request, f"Cleared {cleared} flag(s).", messages.SUCCESS)
 
 
 class VersionedFields:
@@ -405,7 +445,22 @@ class GridEditing:
 class RatingInline(VersionedInline):
     model = Rating
     form = RatingForm
-    fields = ["criterion", "level", "note", "source_url", "reviewed_on"]
+    fields = ["criterion", "level", "note", "source_url", "figure", "figure_as_of", "reviewed_on"]
+
+
+class FrameworkFactsInline(admin.StackedInline):
+    """What syncfacts fetched, shown read-only: editors curate the catalog, not these figures."""
+
+    model = FrameworkFacts
+    can_delete = False
+    readonly_fields = [f.name for f in FrameworkFacts._meta.get_fields() if f.name != "framework"]
+    fields = readonly_fields
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
 
 
 class FrameworkCapabilityInline(VersionedInline):
@@ -442,7 +497,7 @@ class CompletenessFilter(admin.SimpleListFilter):
 
 
 @admin.register(Framework)
-class FrameworkAdmin(GridEditing, CatalogAdmin):
+class FrameworkAdmin(ClearFlagAction, GridEditing, CatalogAdmin):
     form = FrameworkForm
     grid_row_heading = "Criterion"
     object_history_template = "admin/frameworks/framework/object_history.html"
@@ -452,14 +507,22 @@ class FrameworkAdmin(GridEditing, CatalogAdmin):
         "is_published",
         "completeness",
         "last_reviewed",
+        "flagged_reason",
         "updated_at",
     ]
-    list_filter = ["is_published", CompletenessFilter, "category", "last_reviewed"]
+    list_filter = ["is_published", CompletenessFilter, FlaggedFilter, "category", "last_reviewed"]
     search_fields = ["name", "slug", "tagline", "overview"]
     prepopulated_fields = {"slug": ["name"]}
-    actions = ["publish", "unpublish", "delete_selected"]
+    actions = ["publish", "unpublish", "clear_flag", "delete_selected"]
+    readonly_fields = ["flagged_reason", "flagged_on"]
     save_on_top = True
-    inlines = [RatingInline, FrameworkCapabilityInline, ProConInline, UseCaseFitInline]
+    inlines = [
+        FrameworkFactsInline,
+        RatingInline,
+        FrameworkCapabilityInline,
+        ProConInline,
+        UseCaseFitInline,
+    ]
     fieldsets = [
         (None, {"fields": ["name", "slug", "tagline", "category", "is_published"]}),
         ("What visitors read", {"fields": ["overview", "best_for", "choose_if"]}),
@@ -473,11 +536,13 @@ class FrameworkAdmin(GridEditing, CatalogAdmin):
                     "license",
                     "first_release",
                     "latest_version",
+                    "pypi_package",
                     "last_reviewed",
                 ]
             },
         ),
         ("Appearance", {"fields": ["color", "symbol"]}),
+        ("Review queue", {"fields": ["flagged_reason", "flagged_on"]}),
     ]
 
     def get_changelist_form(self, request, **kwargs):
@@ -573,7 +638,7 @@ class FrameworkAdmin(GridEditing, CatalogAdmin):
 
 class LevelInline(VersionedInline):
     model = Level
-    fields = ["label", "value", "position"]
+    fields = ["label", "value", "position", "definition", "threshold"]
 
 
 @admin.register(Criterion)
@@ -662,7 +727,7 @@ class MissingFilter(admin.SimpleListFilter):
 
 
 @admin.register(Rating)
-class RatingAdmin(CatalogAdmin):
+class RatingAdmin(ClearFlagAction, CatalogAdmin):
     form = ReasonedRatingForm
     list_display = [
         "framework",
@@ -671,9 +736,16 @@ class RatingAdmin(CatalogAdmin):
         "reviewed_on",
         "reviewed_by",
         "has_source",
+        "flagged_reason",
     ]
-    list_filter = [ReviewAgeFilter, MissingFilter, "criterion", "framework__is_published"]
-    actions = ["mark_reviewed", "delete_selected"]
+    list_filter = [
+        ReviewAgeFilter,
+        MissingFilter,
+        FlaggedFilter,
+        "criterion",
+        "framework__is_published",
+    ]
+    actions = ["mark_reviewed", "clear_flag", "delete_selected"]
     search_fields = ["framework__name", "criterion__name", "note"]
     list_select_related = ["framework", "criterion", "level", "reviewed_by"]
     autocomplete_fields = ["framework"]
@@ -684,10 +756,16 @@ class RatingAdmin(CatalogAdmin):
         "note",
         "internal_note",
         "source_url",
+        "source_as_of",
+        "figure",
+        "figure_value",
+        "figure_as_of",
         "reviewed_on",
         "reviewed_by",
+        "flagged_reason",
+        "flagged_on",
     ]
-    readonly_fields = ["reviewed_by"]
+    readonly_fields = ["reviewed_by", "flagged_reason", "flagged_on"]
 
     def get_ordering(self, request):
         # A list by review age is a work queue: the oldest review comes first.
@@ -714,7 +792,9 @@ class RatingAdmin(CatalogAdmin):
         with transaction.atomic(using=router.db_for_write(Rating)):
             rows = Rating.objects.select_for_update(of=("self",)).select_related("level")
             for rating in rows.filter(pk__in=ids).order_by("pk"):
+                # A review answers any flag syncfacts raised on the rating.
                 rating.reviewed_on, rating.reviewed_by = today, request.user
+                rating.flagged_reason, rating.flagged_on = "", None
                 give_reason(rating, reason, request.user)
                 rating.save()
                 marked += 1

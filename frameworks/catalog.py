@@ -13,14 +13,15 @@ import threading
 from collections import defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, datetime
 
 from django.conf import settings
 from django.core.cache import cache
 from django.db import connection, transaction
 from django.db.models import F, Q
+from django.utils import timezone
 
-from . import models, scoring
+from . import models, scales, scoring
 
 VERSION_CACHE_KEY = "catalog-version"
 #: Seconds Redis may answer for the database's catalog version: the longest an edit can take
@@ -51,6 +52,51 @@ class PointInfo:
 
 
 @dataclass(frozen=True, slots=True)
+class FactsInfo:
+    """What ``syncfacts`` last read from PyPI and GitHub, each with the time it was read."""
+
+    version: str = ""
+    released_on: date | None = None
+    first_release_on: date | None = None
+    release_count: int | None = None
+    requires_python: str = ""
+    license: str = ""
+    pypi_fetched_at: datetime | None = None
+    download_rank: int | None = None
+    rank_fetched_at: datetime | None = None
+    stars: int | None = None
+    forks: int | None = None
+    open_issues: int | None = None
+    pushed_at: datetime | None = None
+    github_fetched_at: datetime | None = None
+
+
+FACT_COLUMNS = {
+    "version": "facts__pypi_version",
+    "released_on": "facts__pypi_released_on",
+    "first_release_on": "facts__pypi_first_release_on",
+    "release_count": "facts__pypi_release_count",
+    "requires_python": "facts__requires_python",
+    "license": "facts__pypi_license",
+    "pypi_fetched_at": "facts__pypi_fetched_at",
+    "download_rank": "facts__pypi_download_rank",
+    "rank_fetched_at": "facts__download_rank_fetched_at",
+    "stars": "facts__github_stars",
+    "forks": "facts__github_forks",
+    "open_issues": "facts__github_open_issues",
+    "pushed_at": "facts__github_pushed_at",
+    "github_fetched_at": "facts__github_fetched_at",
+}
+
+
+def _facts(row) -> FactsInfo | None:
+    # The facts row is LEFT JOINed: without one (or before any fetch) there is nothing to show.
+    if not (row["facts__pypi_fetched_at"] or row["facts__github_fetched_at"]):
+        return None
+    return FactsInfo(**{name: row[column] for name, column in FACT_COLUMNS.items()})
+
+
+@dataclass(frozen=True, slots=True)
 class FrameworkInfo:
     slug: str
     name: str
@@ -75,10 +121,26 @@ class FrameworkInfo:
     best_uses: tuple[str, ...] = ()
     #: Unpublished: only in an editor's preview snapshot, and marked as a draft there.
     draft: bool = False
-    #: The date of the latest release, when the catalog records one (not yet: the catalog
-    #: holds the version text only). The catalog page's "released in the last year" filter
-    #: and its "latest release" order read it.
-    latest_release: date | None = None
+    #: Fetched facts (joined to the framework row, no query of their own); None before any.
+    facts: FactsInfo | None = None
+
+    @property
+    def version_shown(self) -> str:
+        """The fetched latest version when there is one, else the one editors typed."""
+        return (self.facts.version if self.facts else "") or self.latest_version
+
+    @property
+    def latest_release(self) -> date | None:
+        """The latest release's date as syncfacts last read it: the catalog page's "released
+        in the last year" filter and its "latest release" order read it."""
+        return self.facts.released_on if self.facts else None
+
+    @property
+    def no_release_since(self) -> date | None:
+        """The last release's date when it is long enough ago to warn visitors, else None."""
+        if self.facts is None:
+            return None
+        return scales.stale_since(self.facts.released_on, timezone.localdate())
 
 
 @dataclass(frozen=True, slots=True)
@@ -127,7 +189,8 @@ class Snapshot:
 
 
 def load_snapshot(version: str = "", drafts: frozenset[str] = frozenset()) -> Snapshot:
-    """Read every published framework and what scores it: nine queries, whatever the size.
+    """Read every published framework and what scores it: ten queries, whatever the size
+    (the fetched facts are joined to the frameworks' query).
 
     ``drafts``: slugs of unpublished frameworks to read as well, for an editor's preview only
     (such a snapshot is built per request and never kept, see ``frameworks.preview``).
@@ -161,17 +224,20 @@ def load_snapshot(version: str = "", drafts: frozenset[str] = frozenset()) -> Sn
             "symbol",
             "last_reviewed",
             "is_published",
+            *FACT_COLUMNS.values(),
         )
     )
 
     levels = defaultdict(list)
     for row in models.Level.objects.order_by("position", "value").values(
-        "criterion_id", "label", "value"
+        "criterion_id", "label", "value", "definition", "threshold"
     ):
-        levels[row["criterion_id"]].append(scoring.LevelSpec(row["label"], row["value"]))
+        levels[row["criterion_id"]].append(
+            scoring.LevelSpec(row["label"], row["value"], row["definition"], row["threshold"])
+        )
     criterion_rows = list(
         models.Criterion.objects.order_by("position", "name").values(
-            "id", "slug", "name", "default_weight", "help_text"
+            "id", "slug", "name", "default_weight", "help_text", "measure"
         )
     )
     criteria = tuple(
@@ -181,6 +247,7 @@ def load_snapshot(version: str = "", drafts: frozenset[str] = frozenset()) -> Sn
             default_weight=row["default_weight"],
             levels=tuple(levels[row["id"]]),
             help_text=row["help_text"],
+            measure=row["measure"],
         )
         for row in criterion_rows
     )
@@ -195,6 +262,9 @@ def load_snapshot(version: str = "", drafts: frozenset[str] = frozenset()) -> Sn
         "note",
         "source_url",
         "reviewed_on",
+        "source_as_of",
+        "figure",
+        "figure_as_of",
     ):
         ratings[row["framework_id"]][criterion_slugs[row["criterion_id"]]] = scoring.RatingSpec(
             label=row["level__label"],
@@ -202,6 +272,9 @@ def load_snapshot(version: str = "", drafts: frozenset[str] = frozenset()) -> Sn
             note=row["note"],
             source_url=row["source_url"],
             reviewed_on=row["reviewed_on"],
+            source_as_of=row["source_as_of"],
+            figure=row["figure"],
+            figure_as_of=row["figure_as_of"],
         )
 
     capability_rows = list(
@@ -289,6 +362,7 @@ def load_snapshot(version: str = "", drafts: frozenset[str] = frozenset()) -> Sn
                 if fit.fit >= BEST_USE_FIT
             ),
             draft=not row["is_published"],
+            facts=_facts(row),
         )
     return Snapshot(
         version=version,

@@ -27,6 +27,7 @@ from .catalog_schema import (
     FIT,
     FORMAT,
     FRAMEWORK,
+    LEVEL,
     RATING,
     SUPPORT,
     USE_CASE,
@@ -242,7 +243,7 @@ def import_catalog(
             obj, _ = load.row(
                 models.Level,
                 {"criterion": criterion, "label": level["label"]},
-                {"position": position} | _values(models.Level, level, ("value", "position")),
+                {"position": position} | _values(models.Level, level, ("value", *LEVEL[1])),
                 kind="levels",
                 path=f"{path}.levels[{position - 1}]",
                 label=f"level “{level['label']}” of {criterion.slug}",
@@ -416,6 +417,10 @@ def _known(objects, model, slug):
     return objects[slug]
 
 
+def _iso(day):
+    return day.isoformat() if day else None
+
+
 def export_catalog() -> dict:
     """Everything editors curate, published or not, in the import format."""
     presets = {}
@@ -430,8 +435,15 @@ def export_catalog() -> dict:
                 "help_text": c.help_text,
                 "default_weight": c.default_weight,
                 "position": c.position,
+                "measure": c.measure,
                 "levels": [
-                    {"label": lv.label, "value": lv.value, "position": lv.position}
+                    {
+                        "label": lv.label,
+                        "value": lv.value,
+                        "position": lv.position,
+                        "definition": lv.definition,
+                        "threshold": lv.threshold,
+                    }
                     for lv in c.levels.order_by("position", "value", "label")
                 ],
             }
@@ -464,16 +476,21 @@ def export_catalog() -> dict:
     for framework in frameworks:
         entry = {key: getattr(framework, key) for key in FRAMEWORK_FIELDS}
         entry = {"slug": framework.slug, **entry}
-        entry["last_reviewed"] = (
-            framework.last_reviewed.isoformat() if framework.last_reviewed else None
-        )
+        entry["last_reviewed"] = _iso(framework.last_reviewed)
+        entry["flagged_on"] = _iso(framework.flagged_on)
         entry["ratings"] = {
             r.criterion.slug: {
                 "level": r.level.label,
                 "note": r.note,
                 "internal_note": r.internal_note,
                 "source_url": r.source_url,
-                "reviewed_on": r.reviewed_on.isoformat() if r.reviewed_on else None,
+                "source_as_of": _iso(r.source_as_of),
+                "figure": r.figure,
+                "figure_value": r.figure_value,
+                "figure_as_of": _iso(r.figure_as_of),
+                "reviewed_on": _iso(r.reviewed_on),
+                "flagged_reason": r.flagged_reason,
+                "flagged_on": _iso(r.flagged_on),
             }
             for r in sorted(framework.ratings.all(), key=lambda r: r.criterion.slug)
         }

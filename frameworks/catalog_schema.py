@@ -20,8 +20,8 @@ from . import models
 FORMAT = 1
 MAX_BYTES = 20 * 1024 * 1024
 
-CRITERION = ("slug", "name"), ("help_text", "default_weight", "position")
-LEVEL = ("label", "value"), ("position",)
+CRITERION = ("slug", "name"), ("help_text", "default_weight", "position", "measure")
+LEVEL = ("label", "value"), ("position", "definition", "threshold")
 CAPABILITY = ("slug", "name"), ("description", "position")
 USE_CASE = ("slug", "name"), ("description", "fit_weight", "position")
 FRAMEWORK = (
@@ -36,15 +36,32 @@ FRAMEWORK = (
         "license",
         "first_release",
         "latest_version",
+        "pypi_package",
         "best_for",
         "choose_if",
         "color",
         "symbol",
         "is_published",
         "last_reviewed",
+        "flagged_reason",
+        "flagged_on",
     ),
 )
-RATING = ("level",), ("note", "internal_note", "source_url", "reviewed_on")
+RATING = (
+    ("level",),
+    (
+        "note",
+        "internal_note",
+        "source_url",
+        "source_as_of",
+        "figure",
+        "figure_value",
+        "figure_as_of",
+        "reviewed_on",
+        "flagged_reason",
+        "flagged_on",
+    ),
+)
 SUPPORT = ("support",), ("extension", "detail", "internal_note", "source_url")
 FIT = ("fit",), ("note", "internal_note")
 POINT = ("text",), ("source_url",)

@@ -97,6 +97,21 @@ QUEUES = [
         permission="frameworks.view_framework",
     ),
     Queue(
+        "flagged-ratings",
+        "Ratings flagged by syncfacts",
+        "A measured figure crossed a level's threshold: check the level.",
+        lambda: Rating.objects.exclude(flagged_reason="").count(),
+        lambda: changelist(Rating, flagged="yes"),
+    ),
+    Queue(
+        "flagged-frameworks",
+        "Frameworks flagged by syncfacts",
+        "No release for 18 months: check the project is still maintained.",
+        lambda: Framework.objects.exclude(flagged_reason="").count(),
+        lambda: changelist(Framework, flagged="yes"),
+        permission="frameworks.view_framework",
+    ),
+    Queue(
         "suggestions",
         "Suggestions waiting",
         "Corrections visitors proposed, with their evidence: accept or reject each.",

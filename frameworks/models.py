@@ -58,6 +58,21 @@ class Versioned(models.Model):
         super().save(*args, **kwargs)
 
 
+# The review queue that ``syncfacts`` fills: it never changes what editors wrote, it says why a
+# row needs their eyes. It writes these with ``QuerySet.update()``, so that raising a flag moves
+# neither the row's version (no edit conflict for an editor with the page open) nor its history.
+def flagged_reason_field():
+    return models.CharField(
+        max_length=200,
+        blank=True,
+        help_text="Why syncfacts asks for a review; cleared when an editor marks it reviewed.",
+    )
+
+
+def flagged_on_field():
+    return models.DateField(null=True, blank=True)
+
+
 def tracked_history():
     # The version is bookkeeping, not content: keep it out of the history and its diffs.
     return HistoricalRecords(excluded_fields=["version"])
@@ -114,6 +129,14 @@ class Framework(Versioned):
         help_text="Year of the first public release.",
     )
     latest_version = models.CharField(max_length=40, blank=True)
+    pypi_package = models.CharField(
+        "PyPI package",
+        max_length=100,
+        blank=True,
+        validators=[RegexValidator(r"^[A-Za-z0-9]([A-Za-z0-9._-]*[A-Za-z0-9])?$")],
+        help_text="The package name on PyPI, as the project spells it; syncfacts reads its "
+        "release facts from there. Blank: no PyPI facts.",
+    )
     best_for = models.CharField(
         max_length=80, blank=True, help_text='A short summary, such as "Full apps".'
     )
@@ -132,6 +155,8 @@ class Framework(Versioned):
     )
     last_reviewed = models.DateField(null=True, blank=True)
     updated_at = models.DateTimeField(auto_now=True)
+    flagged_reason = flagged_reason_field()
+    flagged_on = flagged_on_field()
 
     objects = FrameworkQuerySet.as_manager()
 
@@ -156,6 +181,13 @@ class Framework(Versioned):
             raise ValidationError({"first_release": "The first release cannot be in the future."})
 
 
+class Measure(models.TextChoices):
+    """Figures a scale can be measured on; ``scoring.LOWER_IS_BETTER`` says which way each runs."""
+
+    PYPI_DOWNLOAD_RANK = "pypi_download_rank", "PyPI download rank"
+    GITHUB_STARS = "github_stars", "GitHub stars"
+
+
 class Criterion(Versioned):
     name = models.CharField(max_length=80, unique=True)
     slug = models.SlugField(
@@ -168,6 +200,12 @@ class Criterion(Versioned):
     )
     default_weight = weight_field(help_text="Weight 0–5 used when a visitor sets none.")
     position = models.PositiveSmallIntegerField(default=0, help_text="Order in forms and tables.")
+    measure = models.CharField(
+        max_length=30,
+        choices=Measure,
+        blank=True,
+        help_text="The measured figure the levels' thresholds apply to, if the scale has one.",
+    )
 
     history = tracked_history()
 
@@ -197,6 +235,17 @@ class Level(Versioned):
         help_text="0–100: the percent of this criterion's points a framework at this level earns.",
     )
     position = models.PositiveSmallIntegerField(default=0, help_text="Worst first.")
+    definition = models.CharField(
+        max_length=300,
+        blank=True,
+        help_text="What a framework at this level shows, in measurable terms.",
+    )
+    threshold = models.PositiveIntegerField(
+        null=True,
+        blank=True,
+        help_text="The figure of the criterion's measure this level needs (a rank at most, a "
+        "count at least). Blank: no threshold, such as the bottom level.",
+    )
 
     history = tracked_history()
 
@@ -315,6 +364,29 @@ class Rating(Versioned):
     )
     internal_note = internal_note_field()
     source_url = models.URLField("source", blank=True)
+    source_as_of = models.DateField(
+        "source dated",
+        null=True,
+        blank=True,
+        help_text="The date of what the source describes (the release its docs cover, the "
+        "snapshot it took). Known only to the month: the month's first day.",
+    )
+    figure = models.CharField(
+        max_length=200,
+        blank=True,
+        help_text="The measured figure the level rests on, in words, shown next to the note.",
+    )
+    figure_value = models.PositiveIntegerField(
+        null=True,
+        blank=True,
+        help_text="The same figure as a number in the criterion's measure; syncfacts compares "
+        "new figures with it against the levels' thresholds.",
+    )
+    figure_as_of = models.DateField(
+        null=True,
+        blank=True,
+        help_text="When the figure was measured. Known only to the month: the month's first day.",
+    )
     reviewed_on = models.DateField(default=timezone.localdate)
     reviewed_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -324,6 +396,8 @@ class Rating(Versioned):
         related_name="+",
         help_text="The editor who last confirmed this rating (Mark reviewed, or a grid save).",
     )
+    flagged_reason = flagged_reason_field()
+    flagged_on = flagged_on_field()
 
     objects = RatingQuerySet.as_manager()
 
@@ -345,10 +419,18 @@ class Rating(Versioned):
         super().save(*args, **kwargs)
 
     def clean(self):
+        errors = {}
         if self.level_id and self.criterion_id and self.level.criterion_id != self.criterion_id:
-            raise ValidationError(
-                {"level": f"Choose one of the levels of “{self.criterion.name}”."}
-            )
+            errors["level"] = f"Choose one of the levels of “{self.criterion.name}”."
+        for name in ("figure_as_of", "source_as_of"):
+            day = getattr(self, name)
+            if day and self.reviewed_on and day > self.reviewed_on:
+                # Evidence cannot postdate the review that cited it.
+                errors[name] = "This date is after the review date; evidence comes first."
+        if self.figure_value is not None and not self.figure_as_of:
+            errors["figure_as_of"] = "Give the date the figure was measured."
+        if errors:
+            raise ValidationError(errors)
 
 
 class FrameworkCapability(Versioned):
@@ -444,6 +526,41 @@ class UseCaseFit(Versioned):
 
     def __str__(self):
         return f"{self.framework} · {self.use_case}: {self.fit}/{FIT_MAX}"
+
+
+class FrameworkFacts(models.Model):
+    """Figures ``syncfacts`` fetches from PyPI and GitHub, each source with the time it was read.
+
+    A row of its own rather than fields on Framework: writing it daily must not move the
+    framework's version (an editor with its page open would get an edit conflict for nothing)
+    nor fill the framework's history with machine writes. Saving it still bumps the catalog
+    version (``frameworks.signals``), so public pages show the new figures.
+    """
+
+    framework = models.OneToOneField(
+        Framework, on_delete=models.CASCADE, primary_key=True, related_name="facts"
+    )
+    pypi_version = models.CharField("latest version", max_length=60, blank=True)
+    pypi_released_on = models.DateField("latest release date", null=True, blank=True)
+    pypi_first_release_on = models.DateField("first release date", null=True, blank=True)
+    pypi_release_count = models.PositiveIntegerField("releases", null=True, blank=True)
+    requires_python = models.CharField(max_length=100, blank=True)
+    pypi_license = models.CharField("licence (PyPI)", max_length=100, blank=True)
+    pypi_fetched_at = models.DateTimeField("PyPI read at", null=True, blank=True)
+    pypi_download_rank = models.PositiveIntegerField(null=True, blank=True)
+    download_rank_fetched_at = models.DateTimeField("rank read at", null=True, blank=True)
+    github_stars = models.PositiveIntegerField(null=True, blank=True)
+    github_forks = models.PositiveIntegerField(null=True, blank=True)
+    github_open_issues = models.PositiveIntegerField(null=True, blank=True)
+    github_pushed_at = models.DateTimeField("last push", null=True, blank=True)
+    github_fetched_at = models.DateTimeField("GitHub read at", null=True, blank=True)
+
+    class Meta:
+        verbose_name = "fetched facts"
+        verbose_name_plural = "fetched facts"
+
+    def __str__(self):
+        return f"Facts about {self.framework}"
 
 
 class CatalogState(models.Model):

@@ -23,7 +23,7 @@ from django.utils.html import format_html
 from django.utils.safestring import SafeString
 from jinja2 import Environment
 
-from . import scoring
+from . import scales, scoring
 from .catalog import Snapshot
 from .paths import path
 
@@ -144,6 +144,19 @@ def support_text(support: scoring.SupportSpec | None) -> str:
         "none": "Not available",
     }
     return texts.get(support.support, support.support)
+
+
+def measure_name(measure: str) -> str:
+    return scales.measure_name(measure)
+
+
+def threshold_text(level: scoring.LevelSpec, measure: str) -> str:
+    """A level's threshold in words: "top 1,000" for a rank, "at least 5,000" for a count."""
+    if level.threshold is None:
+        return ""
+    if measure in scales.LOWER_IS_BETTER:
+        return f"top {level.threshold:,}"
+    return f"at least {level.threshold:,}"
 
 
 def jinja2_environment(**options) -> Environment:

@@ -48,6 +48,8 @@ FIT_TERM = "use-case-fit"
 class LevelSpec:
     label: str
     value: int
+    definition: str = ""
+    threshold: int | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -57,6 +59,7 @@ class CriterionSpec:
     default_weight: int
     levels: tuple[LevelSpec, ...] = ()
     help_text: str = ""
+    measure: str = ""
 
 
 @dataclass(frozen=True, slots=True)
@@ -66,6 +69,9 @@ class RatingSpec:
     note: str = ""
     source_url: str = ""
     reviewed_on: date | None = None
+    source_as_of: date | None = None
+    figure: str = ""
+    figure_as_of: date | None = None
 
 
 @dataclass(frozen=True, slots=True)

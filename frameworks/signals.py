@@ -15,6 +15,9 @@ CATALOG_MODELS = (
     models.FrameworkCapability,
     models.ProCon,
     models.UseCaseFit,
+    # Fetched figures: the pages show them, so they bump the catalog version (not the
+    # framework's own version, which only editors' saves move).
+    models.FrameworkFacts,
 )
 
 

@@ -69,7 +69,15 @@ def test_changelist_search_and_filters_work(editor_client, small_catalog, model)
     response = editor_client.get(admin_url(model, "changelist"), {"q": "flask"})
     assert response.status_code == 200
     for spec in model_admin.list_filter:
-        field = spec if isinstance(spec, str) else getattr(spec, "parameter_name", None)
+        # A field name, a (field, filter) pair, or a filter class with its own parameter.
+        if isinstance(spec, str):
+            field = spec
+        elif isinstance(spec, type):
+            field = spec.parameter_name
+            response = editor_client.get(admin_url(model, "changelist"), {field: "yes"})
+            assert response.status_code == 200
+        else:
+            field = spec[0]
         assert field, spec
     # A filter chosen from the sidebar narrows the list rather than erroring.
     if model is Framework:

@@ -14,6 +14,8 @@ register.simple_tag(presentation.score_bar, name="score_bar")
 
 register.filter("support_icon", presentation.support_icon)
 register.filter("support_text", presentation.support_text)
+register.filter("measure_name", presentation.measure_name)
+register.filter("threshold_text", presentation.threshold_text)
 
 
 @register.simple_tag

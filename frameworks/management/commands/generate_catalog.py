@@ -12,6 +12,7 @@ from frameworks.models import (
     Criterion,
     Framework,
     FrameworkCapability,
+    FrameworkFacts,
     Level,
     ProCon,
     Rating,
@@ -54,6 +55,8 @@ class Command(BaseCommand):
         # history of the old catalog would make loadcatalog take its rows for editors' deletions.
         tables = [model._meta.db_table for model in CATALOG]
         tables += [model.history.model._meta.db_table for model in CATALOG]
+        # Fetched facts hang on the frameworks (PostgreSQL truncates them together or not at all).
+        tables.append(FrameworkFacts._meta.db_table)
         # PostgreSQL's TRUNCATE refuses tables whose deferred foreign-key checks are still
         # pending in this transaction (rows written earlier in it): run those checks first.
         connection.check_constraints()
