@@ -465,7 +465,10 @@ class FrameworkFactsInline(admin.StackedInline):
 
 class FrameworkCapabilityInline(VersionedInline):
     model = FrameworkCapability
-    fields = ["capability", "support", "extension", "detail", "source_url"]
+    fields = [
+        "capability", "support", "extension", "extension_recommended", "extension_url", "detail",
+        "source_url",
+    ]  # fmt: skip
 
 
 class ProConInline(VersionedInline):
@@ -811,8 +814,8 @@ class RatingAdmin(ClearFlagAction, CatalogAdmin):
 
 @admin.register(FrameworkCapability)
 class FrameworkCapabilityAdmin(CatalogAdmin):
-    list_display = ["framework", "capability", "support", "extension"]
-    list_filter = ["support", "capability"]
+    list_display = ["framework", "capability", "support", "extension", "extension_recommended"]
+    list_filter = ["support", "extension_recommended", "capability"]
     search_fields = ["framework__name", "capability__name", "extension", "detail"]
     list_select_related = ["framework", "capability"]
     autocomplete_fields = ["framework"]

@@ -285,11 +285,20 @@ def load_snapshot(version: str = "", drafts: frozenset[str] = frozenset()) -> Sn
     capability_slugs = {row["id"]: row["slug"] for row in capability_rows}
     supports = defaultdict(dict)
     for row in models.FrameworkCapability.objects.filter(via_framework).values(
-        "framework_id", "capability_id", "support", "extension", "detail", "source_url"
+        "framework_id",
+        "capability_id",
+        "support",
+        "extension",
+        "extension_recommended",
+        "extension_url",
+        "detail",
+        "source_url",
     ):
         supports[row["framework_id"]][capability_slugs[row["capability_id"]]] = scoring.SupportSpec(
             support=row["support"],
             extension=row["extension"],
+            recommended=row["extension_recommended"],
+            extension_url=row["extension_url"],
             detail=row["detail"],
             source_url=row["source_url"],
         )

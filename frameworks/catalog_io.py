@@ -498,6 +498,8 @@ def export_catalog() -> dict:
             s.capability.slug: {
                 "support": s.support,
                 "extension": s.extension,
+                "extension_recommended": s.extension_recommended,
+                "extension_url": s.extension_url,
                 "detail": s.detail,
                 "internal_note": s.internal_note,
                 "source_url": s.source_url,

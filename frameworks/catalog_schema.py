@@ -62,7 +62,9 @@ RATING = (
         "flagged_on",
     ),
 )
-SUPPORT = ("support",), ("extension", "detail", "internal_note", "source_url")
+SUPPORT = ("support",), (
+    "extension", "extension_recommended", "extension_url", "detail", "internal_note", "source_url",
+)  # fmt: skip
 FIT = ("fit",), ("note", "internal_note")
 POINT = ("text",), ("source_url",)
 
@@ -331,6 +333,14 @@ def _framework_parts(check, path, entry, criteria, capabilities, use_cases):
                 and not (support.get("extension") or "").strip()
             ):
                 check.error(f"{where}.extension", "name the extension that provides this")
+            if (
+                isinstance(support, dict)
+                and support.get("extension_recommended") is True
+                and support.get("support") != models.FrameworkCapability.Support.EXTENSION
+            ):
+                check.error(
+                    f"{where}.extension_recommended", "only support via an extension can be marked"
+                )
     fits = entry.get("use_case_fits", {})
     if check.object(f"{path}.use_case_fits", fits):
         for slug, fit in fits.items():

@@ -5,7 +5,7 @@ import hashlib
 from functools import cached_property
 
 from crispy_forms.helper import FormHelper
-from crispy_forms.layout import Field, Layout, LayoutObject
+from crispy_forms.layout import Div, Field, Layout, LayoutObject
 from crispy_forms.utils import TEMPLATE_PACK
 from django import forms
 from django.core.cache import caches
@@ -18,7 +18,7 @@ from . import finder, models, scoring
 from .catalog import Snapshot
 from .presentation import WEIGHT_PREFIX
 
-SINGLE_VALUED = ("use_case",)
+SINGLE_VALUED = ("use_case", "extensions")
 #: Parameters that are not ours (analytics tags and the like) are ignored, up to a limit.
 EXTRA_PARAMETERS = 20
 
@@ -89,6 +89,16 @@ def _choices(snapshot: Snapshot) -> dict:
     return snapshot.derived("form-choices", build)
 
 
+class DefaultedRadioSelect(forms.RadioSelect):
+    """Radio buttons that show the field's default as chosen when the query leaves it out, as
+    the answer does (a link without ``extensions`` counts built-in support only)."""
+
+    default = "0"
+
+    def format_value(self, value):
+        return super().format_value(self.default if value in (None, "") else value)
+
+
 class Step(LayoutObject):
     """One numbered step of the requirements form: a heading, an optional hint, its fields."""
 
@@ -142,8 +152,9 @@ def compare_helper(weight_names: list[str]) -> FormHelper:
              hint="0 ignores a criterion, 5 makes it count most. “Auto” takes the project "
              "type’s weight, or our default.",
              wrapper_class="weight-grid"),
-        Step(3, "musts", "What must it have?", RememberedField("require"),
-             wrapper_class="checkbox-columns"),
+        Step(3, "musts", "What must it have?",
+             Div(RememberedField("require"), css_class="checkbox-columns"),
+             RememberedField("extensions")),
         Step(4, "frameworks", "Which frameworks?", RememberedField("frameworks"),
              wrapper_class="checkbox-columns"),
     )  # fmt: skip
@@ -160,9 +171,21 @@ class CompareForm(forms.Form):
     require = forms.MultipleChoiceField(
         required=False,
         label="Must-haves",
-        help_text="Frameworks that do not ship these (even in a limited form) are ranked last.",
+        help_text="Frameworks that do not ship these (even in a limited form) are ranked last, "
+        "unless you let well-known extensions count.",
         widget=forms.CheckboxSelectMultiple,
         error_messages={"invalid_choice": "“%(value)s” is not a known capability."},
+    )
+    extensions = forms.TypedChoiceField(
+        required=False,
+        label="Must-haves may come from",
+        help_text="A well-known, maintained extension (such as Channels for WebSockets in "
+        "Django) counts only if you allow it; the result names it.",
+        choices=[("0", "The framework alone"), ("1", "The framework or a well-known extension")],
+        coerce=int,
+        empty_value=0,
+        widget=DefaultedRadioSelect,
+        error_messages={"invalid_choice": "Give 0 (built in only) or 1 (extensions count too)."},
     )
     frameworks = forms.MultipleChoiceField(
         required=False,
@@ -274,7 +297,11 @@ class CompareForm(forms.Form):
             capability_names=snapshot.capability_names,
             explain=explain,
             table=snapshot.score_table,
+            extensions=self.extensions_allowed(),
         )
+
+    def extensions_allowed(self) -> bool:
+        return self.cleaned_data.get("extensions") == 1
 
     def errors_by_field(self) -> dict[str, list[str]]:
         return {

@@ -446,6 +446,14 @@ class FrameworkCapability(Versioned):
     extension = models.CharField(
         max_length=120, blank=True, help_text="The extension's name when support is via one."
     )
+    extension_recommended = models.BooleanField(
+        "extension counts as support",
+        default=False,
+        help_text="Well known and maintained: counts when visitors allow extensions.",
+    )
+    extension_url = models.URLField(
+        "extension's page", blank=True, help_text="Where the extension is documented or released."
+    )
     detail = models.CharField(max_length=300, blank=True)
     internal_note = internal_note_field()
     source_url = models.URLField("source", blank=True)
@@ -464,6 +472,10 @@ class FrameworkCapability(Versioned):
                 condition=~Q(support="extension") | ~Q(extension=""),
                 name="framework_capability_extension_named",
             ),
+            models.CheckConstraint(
+                condition=Q(support="extension") | Q(extension_recommended=False),
+                name="framework_capability_recommended_is_extension",
+            ),
         ]
 
     def __str__(self):
@@ -476,6 +488,10 @@ class FrameworkCapability(Versioned):
     def clean(self):
         if self.support == self.Support.EXTENSION and not self.extension.strip():
             raise ValidationError({"extension": "Name the extension that provides this."})
+        if self.extension_recommended and self.support != self.Support.EXTENSION:
+            raise ValidationError(
+                {"extension_recommended": "Only support via an extension can be marked."}
+            )
 
 
 class ProCon(Versioned):

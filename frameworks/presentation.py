@@ -210,8 +210,12 @@ def suggest_urls(snapshot: Snapshot) -> SuggestUrls:
     return snapshot.derived(("suggest-urls", get_script_prefix()), build)
 
 
-def query_string(form) -> str:
-    """The normalised permalink query: only what the visitor chose, in a fixed order."""
+def query_string(form, *, drop: str = "", extensions: int | None = None) -> str:
+    """The normalised permalink query: only what the visitor chose, in a fixed order.
+
+    ``drop``: leave that must-have out; ``extensions``: that value instead of the visitor's
+    (the addresses of the "what to relax" suggestions).
+    """
     data = form.cleaned_data
     pairs = [("frameworks", slug) for slug in data.get("frameworks") or ()]
     if data.get("use_case"):
@@ -220,7 +224,10 @@ def query_string(form) -> str:
         value = data.get(WEIGHT_PREFIX + criterion.slug)
         if value is not None:
             pairs.append((WEIGHT_PREFIX + criterion.slug, str(value)))
-    pairs.extend(("require", slug) for slug in data.get("require") or ())
+    pairs.extend(("require", slug) for slug in data.get("require") or () if slug != drop)
+    if (data.get("extensions") if extensions is None else extensions) == 1:
+        # Only when on: 0 is the default, so links made before the option stay as they were.
+        pairs.append(("extensions", "1"))
     return urlencode(pairs)
 
 
@@ -228,6 +235,56 @@ def permalink(form, query: str | None = None) -> str:
     """The results page's address for the visitor's answers (``query``: their query_string)."""
     query = query_string(form) if query is None else query
     return path("frameworks:compare") + (f"?{query}" if query else "")
+
+
+def _and(names: list[str]) -> str:
+    return names[0] if len(names) == 1 else ", ".join(names[:-1]) + " and " + names[-1]
+
+
+def via_text(via, capability_names) -> str:
+    """ "WebSockets via Channels; ORM via SQLModel" for a result's (capability, extension)s."""
+    return "; ".join(f"{capability_names.get(slug, slug)} via {name}" for slug, name in via)
+
+
+@dataclass(frozen=True, slots=True)
+class Hint:
+    """One "what to relax" suggestion: what to change, its address, and who it lets in."""
+
+    action: str
+    url: str
+    frameworks: str
+
+
+def relax_hints(form, ranking: scoring.Ranking) -> list[Hint]:
+    """The ranking's relaxations (worked out by scoring) in words, each with its address."""
+    names = form.snapshot.capability_names
+    hints = []
+    for relaxation in ranking.relax:
+        if relaxation.drop:
+            action = f"Drop the must-have “{names.get(relaxation.drop, relaxation.drop)}”"
+            query = query_string(form, drop=relaxation.drop)
+        else:
+            action = "Let well-known extensions count"
+            query = query_string(form, extensions=1)
+        frameworks = [
+            f"{unlocked.name} ({via_text(unlocked.via, names)})" if unlocked.via else unlocked.name
+            for unlocked in relaxation.frameworks
+        ]
+        url = path("frameworks:compare") + (f"?{query}" if query else "")
+        hints.append(Hint(action, url, _and(frameworks)))
+    return hints
+
+
+def apart_text(ranking: scoring.Ranking) -> str:
+    """What tells the top two apart on a close call, from scoring's differences."""
+    parts = []
+    for d in ranking.apart:
+        if d.key == scoring.FIT_TERM and ranking.use_case is not None:
+            what = f"its fit for {ranking.use_case.name.lower()}"
+        else:
+            what = d.name.lower()
+        parts.append(f"{d.leader_name} earns {d.points} more points on {what}")
+    return "; ".join(parts)
 
 
 def json_url(query: str) -> str:
@@ -279,9 +336,21 @@ def results_json(ranking: scoring.Ranking, snapshot: Snapshot) -> str:
             f'"eligible":{"true" if result.eligible else "false"},'
             f'"unmet":[{",".join(map(_quote, result.unmet))}],'
             f'"breakdown":[{texts}],'
-            f'"reasons":[{",".join(map(_quote, result.reasons))}],{tail}}}'
+            f'"reasons":[{",".join(map(_quote, result.reasons))}],'
+            f'"via":{_via_json(result.via)},"eligible_if":[{",".join(map(_way, result.ways))}],'
+            f"{tail}}}"
         )
     return f"[{','.join(items)}]"
+
+
+def _via_json(via) -> str:
+    return "{" + ",".join(f"{_quote(slug)}:{_quote(name)}" for slug, name in via) + "}"
+
+
+def _way(way: scoring.Way) -> str:
+    if way.drop:
+        return f'{{"drop":{_quote(way.drop)}}}'
+    return f'{{"extensions":1,"via":{_via_json(way.via)}}}'
 
 
 def _entry(c: scoring.Contribution) -> str:
@@ -339,6 +408,7 @@ def ranking_items(snapshot: Snapshot, ranking: scoring.Ranking) -> SafeString:
             "capability_names": snapshot.capability_names,
             "drafts": snapshot.drafts,
             "marks": marks(snapshot),
+            "via_text": via_text,
         }  # fmt: skip
     )
     # An autoescaped template's output is markup, as Django's own Template.render() marks it.
@@ -359,6 +429,7 @@ class Tables:
     winner_slug: str | None
     required: tuple[str, ...]
     ranked: int
+    extensions: bool = False
 
     @cached_property
     def key(self) -> str:
@@ -366,7 +437,7 @@ class Tables:
         required = ",".join(self.required)
         return (
             f"{self.snapshot.version}|{get_script_prefix()}|{slugs}|{self.winner_slug}|"
-            f"{required}|{self.ranked}"
+            f"{required}|{self.ranked}|{int(self.extensions)}"
         )
 
     @cached_property

@@ -14,6 +14,14 @@ The rule, in plain words:
   (both are rounded to one decimal so that the rounded points still add up).
 * A framework that lacks a must-have capability (built in, even if limited) is not eligible. It
   is still scored, and listed after every eligible framework with the must-haves it misses.
+  When the visitor allows extensions, support through an extension that editors marked as well
+  known and maintained meets a must-have too, and the result names it ("WebSockets via
+  Channels"). Support through an unmarked extension, or none, never does.
+* When no framework is eligible, the ranking says what to relax: allowing extensions (when that
+  alone makes a framework eligible), or dropping a single must-have that is all some framework
+  misses, each with the frameworks it would make eligible.
+* When the top two eligible scores are close, the ranking names the terms that tell them apart:
+  those where their points differ most.
 * Order: eligible first, then the higher exact score, then the name, then the slug.
 
 This module is pure: frozen dataclasses in, frozen dataclasses and named tuples out, no database
@@ -39,9 +47,12 @@ FIT_MAX = 5
 VALUE_MAX = 100
 #: Top two eligible scores closer than this many points are reported as "no clear winner".
 CLOSE_MARGIN = 3.0
-#: Support levels that satisfy a must-have.
+#: Support levels that satisfy a must-have, whatever the visitor allows: what ships with the
+#: framework, even in a limited form ("partial", as the catalog has always counted it).
 MEETS = frozenset({"built_in", "partial"})
 FIT_TERM = "use-case-fit"
+#: How many terms the "no clear winner" note names as what tells the top two apart.
+APART_TERMS = 2
 
 
 @dataclass(frozen=True, slots=True)
@@ -80,10 +91,23 @@ class SupportSpec:
     extension: str = ""
     detail: str = ""
     source_url: str = ""
+    #: Editors marked the extension as well known and maintained: it counts when allowed.
+    recommended: bool = False
+    extension_url: str = ""
 
     @property
     def meets(self) -> bool:
         return self.support in MEETS
+
+    @property
+    def via(self) -> str:
+        """The extension's name when it may stand in for built-in support, else ""."""
+        if self.support == "extension" and self.recommended:
+            return self.extension
+        return ""
+
+    def meets_with(self, extensions: bool) -> bool:
+        return self.meets or (extensions and bool(self.via))
 
 
 @dataclass(frozen=True, slots=True)
@@ -136,6 +160,53 @@ class Result(NamedTuple):
     unmet: tuple[str, ...]
     breakdown: tuple[Contribution, ...]
     reasons: tuple[str, ...]
+    #: (capability slug, extension name) for each must-have met only through an extension.
+    via: tuple[tuple[str, str], ...] = ()
+    #: For an ineligible framework, each single change that would make it eligible.
+    ways: tuple[Way, ...] = ()
+
+
+class Way(NamedTuple):
+    """One change to the visitor's must-haves that makes a framework eligible.
+
+    ``drop``: the must-have to drop; empty when the change is to allow extensions, in which
+    case ``via`` names the extension that would meet each must-have the framework lacks.
+    """
+
+    drop: str
+    via: tuple[tuple[str, str], ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class Unlocked:
+    """A framework that a relaxation would make eligible."""
+
+    slug: str
+    name: str
+    via: tuple[tuple[str, str], ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class Relaxation:
+    """What to relax when no framework meets every must-have, and what it would let in.
+
+    ``drop`` is the must-have to drop, or "" for allowing extensions. ``frameworks`` come in
+    the ranking's order.
+    """
+
+    drop: str
+    frameworks: tuple[Unlocked, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class Difference:
+    """A term on which the top two eligible frameworks differ: ``points`` more for ``leader``."""
+
+    key: str
+    name: str
+    leader: str
+    leader_name: str
+    points: float
 
 
 @dataclass(frozen=True, slots=True)
@@ -167,6 +238,12 @@ class Ranking:
     #: Codes depend on how the table numbered its cells, so rankings compare without them.
     terms: Mapping[Hashable, Contribution] = field(default_factory=dict, compare=False)
     codes: tuple[tuple[Hashable, ...], ...] = field(default=(), compare=False)
+    #: Whether editor-marked extensions met must-haves in this ranking.
+    extensions: bool = False
+    #: When no framework is eligible: each single change that would make one eligible.
+    relax: tuple[Relaxation, ...] = ()
+    #: On a close call: the terms where the top two eligible frameworks differ most.
+    apart: tuple[Difference, ...] = ()
 
     @property
     def winner(self) -> Result | None:
@@ -312,6 +389,7 @@ def rank(
     capability_names: Mapping[str, str] | None = None,
     explain: int | None = None,
     table: Table | None = None,
+    extensions: bool = False,
 ) -> Ranking:
     """Score and rank ``frameworks``; ``weights`` must give every criterion a weight 0-5.
 
@@ -319,6 +397,7 @@ def rank(
     None) also carry their breakdown and reasons; the others carry empty ones. A page that
     shows the top of a long ranking in detail need not pay for explaining all of it.
     ``table``: a :class:`Table` over the same criteria, kept between rankings (optional).
+    ``extensions``: editor-marked extensions meet must-haves too.
     """
     capability_names = capability_names or {}
     required = tuple(dict.fromkeys(required))
@@ -341,16 +420,11 @@ def rank(
         fits = [framework.fits.get(use_case.slug) for framework in frameworks]
         fit_values = np.array([fit.fit if fit else 0 for fit in fits], dtype=np.int64)
         numerators += fit_weight * VALUE_MAX * fit_values
-    unmet = [()] * len(frameworks)
+    unmet = vias = [()] * len(frameworks)
     if required:
-        unmet = [
-            tuple(
-                slug
-                for slug in required
-                if not (framework.capabilities.get(slug) and framework.capabilities[slug].meets)
-            )
-            for framework in frameworks
-        ]
+        unmet = [_unmet(framework, required, extensions) for framework in frameworks]
+        if extensions:
+            vias = [_via(framework, required) for framework in frameworks]
     nums = numerators.tolist()
     tenths = [round(100 * n / denominator * 10) for n in nums] if denominator else [0] * len(nums)
     # Eligible first, then the higher score (exact numerators share one denominator, so they
@@ -371,6 +445,7 @@ def rank(
                 _unmet_names(frameworks[i], unmet[i], capability_names) if unmet[i] else ()
                 for i in top
             ],
+            [_via_names(vias[i], capability_names) for i in top],
         )
         terms = dict(explainer.terms_by_code)
     results, codes = [], []
@@ -390,6 +465,8 @@ def rank(
                 unmet=unmet[index],
                 breakdown=breakdown,
                 reasons=reasons,
+                via=vias[index],
+                ways=_ways(framework, unmet[index], extensions) if unmet[index] else (),
             )
         )
     eligible = [index for index in order if not unmet[index]]
@@ -407,6 +484,16 @@ def rank(
             weights=weights,
             fit_weight=fit_weight,
         )
+    apart = ()
+    if close_call:
+        first, second = (frameworks[index] for index in eligible[:2])
+        apart = differences(
+            criteria=criteria,
+            first=first,
+            second=second,
+            weights=weights,
+            use_case=use_case,
+        )
     return Ranking(
         results=tuple(results),
         weights=dict(weights),
@@ -417,10 +504,112 @@ def rank(
         change=change,
         terms=terms,
         codes=tuple(codes),
+        extensions=bool(extensions),
+        relax=relaxations(results, required) if required and not eligible else (),
+        apart=apart,
     )
 
 
 _NONE = ((), (), ())  # an unexplained result's breakdown, reasons and codes
+
+
+def _unmet(framework: FrameworkSpec, required, extensions: bool) -> tuple[str, ...]:
+    capabilities = framework.capabilities
+    return tuple(
+        slug
+        for slug in required
+        if not (capabilities.get(slug) and capabilities[slug].meets_with(extensions))
+    )
+
+
+def _via(framework: FrameworkSpec, required) -> tuple[tuple[str, str], ...]:
+    """The must-haves that only an allowed extension meets, with that extension's name."""
+    via = []
+    for slug in required:
+        support = framework.capabilities.get(slug)
+        if support is not None and not support.meets and support.via:
+            via.append((slug, support.via))
+    return tuple(via)
+
+
+def _ways(framework: FrameworkSpec, unmet, extensions: bool) -> tuple[Way, ...]:
+    """Each single change that makes this framework eligible: allowing extensions (when they
+    are not allowed yet and cover everything it misses), or dropping the one must-have it
+    misses."""
+    ways = []
+    if not extensions and all(
+        framework.capabilities.get(slug) and framework.capabilities[slug].via for slug in unmet
+    ):
+        ways.append(Way("", _via(framework, unmet)))
+    if len(unmet) == 1:
+        ways.append(Way(unmet[0]))
+    return tuple(ways)
+
+
+def relaxations(results, required) -> tuple[Relaxation, ...]:
+    """What to relax to get an eligible framework: allowing extensions first (it keeps every
+    must-have), then each must-have in the visitor's order whose dropping lets one in."""
+    found = []
+    for drop in ("", *required):
+        unlocked = tuple(
+            Unlocked(result.slug, result.name, way.via)
+            for result in results
+            for way in result.ways
+            if way.drop == drop
+        )
+        if unlocked:
+            found.append(Relaxation(drop, unlocked))
+    return tuple(found)
+
+
+def differences(
+    *,
+    criteria: tuple[CriterionSpec, ...],
+    first: FrameworkSpec,
+    second: FrameworkSpec,
+    weights: Mapping[str, int],
+    use_case: UseCaseSpec | None = None,
+    limit: int = APART_TERMS,
+) -> tuple[Difference, ...]:
+    """The terms (criteria, or the use-case fit) where ``first`` and ``second`` differ most in
+    points under ``weights``, largest first (earlier terms first among equals); at most
+    ``limit``, and none where they earn the same."""
+    fit_weight = use_case.fit_weight if use_case is not None else 0
+    total_weight = sum(weights[c.slug] for c in criteria) + fit_weight
+    if total_weight == 0:
+        return ()
+    # Each term's gap in points, times VALUE_MAX * FIT_MAX * total_weight / 100: exact integers.
+    gaps = [
+        (
+            c.slug,
+            c.name,
+            weights[c.slug] * (_value(first, c.slug) - _value(second, c.slug)) * FIT_MAX,
+        )
+        for c in criteria
+    ]
+    if use_case is not None:
+        fits = [f.fits.get(use_case.slug) for f in (first, second)]
+        a, b = (fit.fit if fit else 0 for fit in fits)
+        gaps.append((FIT_TERM, f"Fit: {use_case.name}", fit_weight * (a - b) * VALUE_MAX))
+    ordered = sorted(
+        (item for item in enumerate(gaps) if item[1][2]),
+        key=lambda item: (-abs(item[1][2]), item[0]),
+    )
+    denominator = total_weight * VALUE_MAX * FIT_MAX
+    return tuple(
+        Difference(
+            key=key,
+            name=name,
+            leader=(first if gap > 0 else second).slug,
+            leader_name=(first if gap > 0 else second).name,
+            points=round(100 * abs(gap) / denominator, 1),
+        )
+        for _, (key, name, gap) in ordered[:limit]
+    )
+
+
+def _via_names(via, capability_names) -> tuple[str, ...]:
+    return tuple(f"{capability_names.get(slug, slug)} via {name}" for slug, name in via)
 
 
 def _unmet_names(framework, unmet, capability_names) -> tuple[str, ...]:
@@ -506,7 +695,7 @@ class _Explainer:
             places[position] = place
         self.place = [places[position] for position in columns.positions]
 
-    def explain(self, layout, indices, score_tenths, fits, unmet_names):
+    def explain(self, layout, indices, score_tenths, fits, unmet_names, via_names):
         """(breakdown, reasons, codes) of the frameworks at ``indices`` of ``layout``."""
         matrix = layout.matrix[indices]
         count, width = matrix.shape
@@ -546,7 +735,7 @@ class _Explainer:
             if fit_up is not None:
                 row_codes.append(self._fit_code(fits[i], fit_floors[i], fit_up[i]))
             reasons = self._reasons(
-                layout.strong[index], layout.weak[index], fits[i], unmet_names[i]
+                layout.strong[index], layout.weak[index], fits[i], unmet_names[i], via_names[i]
             )
             explanations.append((tuple(map(term, row_codes)), reasons, tuple(row_codes)))
         return explanations
@@ -575,7 +764,7 @@ class _Explainer:
             )
         return code
 
-    def _reasons(self, strong, weak, fit, unmet_names) -> tuple[str, ...]:
+    def _reasons(self, strong, weak, fit, unmet_names, via_names=()) -> tuple[str, ...]:
         """Short sentences: where the framework earns top marks, where it loses, its fit."""
         reasons = []
         quote = self.columns.quotes.__getitem__
@@ -590,6 +779,8 @@ class _Explainer:
                 reasons.append(f"No fit rated for {use_case.name.lower()}.")
             else:
                 reasons.append(f"Fit for {use_case.name.lower()}: {fit.fit}/{FIT_MAX}.")
+        if via_names:
+            reasons.append("Must-haves met through extensions: " + "; ".join(via_names) + ".")
         if unmet_names:
             reasons.append("Missing must-haves: " + "; ".join(unmet_names) + ".")
         return tuple(reasons)

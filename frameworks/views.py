@@ -172,7 +172,13 @@ def _results_context(request, form):
             winner.slug if winner else None,
             tuple(ranking.required),
             len(ranking.results),
+            ranking.extensions,
         ),
+        "relax_hints": presentation.relax_hints(form, ranking),
+        "winner_via": presentation.via_text(
+            winner.via if winner else (), snapshot.capability_names
+        ),
+        "apart": presentation.apart_text(ranking),
         "share_url": f"{_origin(request)}{permalink}",
         "json_url": presentation.json_url(query),
         "share_image": f"{_origin(request)}{paths.path('frameworks:compare-preview')}"

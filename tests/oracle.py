@@ -14,7 +14,14 @@ It is slow on purpose; it only has to be obviously right.
 * Each term's points are 100 × weight × share ÷ Σ(weight), in tenths: every term gets its
   floor, then the tenths still missing to reach the shown score go one each to the terms with
   the largest remainders, the earlier term first among equal remainders (the fit term last).
-* A framework lacking a must-have (support neither built in nor partial) is not eligible.
+* A framework lacking a must-have (support neither built in nor partial) is not eligible. With
+  extensions allowed, support "extension" counts too when editors marked it recommended and
+  named the extension; the framework then lists (must-have, extension) for each such must-have.
+* Ways to eligibility, for an ineligible framework: allowing extensions (if they are not allowed
+  and every must-have it misses has a recommended, named extension), then dropping the only
+  must-have it misses (if it misses exactly one).
+* Relaxations, only when no framework is eligible: allowing extensions, then each must-have in
+  the visitor's order, each with the frameworks (in ranking order) that it would let in.
 * Order: eligible first, then the higher exact score, then the name (case-insensitive), then
   the slug.
 * Close call: at least two eligible frameworks, some weight, and the top two eligible shown
@@ -52,6 +59,8 @@ class Row:
     eligible: bool
     unmet: tuple[str, ...]
     terms: tuple[Term, ...]
+    via: tuple[tuple[str, str], ...] = ()
+    ways: tuple[tuple[str, tuple[tuple[str, str], ...]], ...] = ()
 
 
 @dataclass(frozen=True)
@@ -60,6 +69,8 @@ class Answer:
     total_weight: int
     close_call: bool
     change: tuple[str, int, int, str] | None  # criterion, from, to, new leader slug
+    #: (must-have to drop or "" for allowing extensions, ((slug, via), ...)) per relaxation.
+    relax: tuple = ()
 
 
 def value_of(framework, criterion_slug) -> int:
@@ -114,18 +125,56 @@ def term_points(criteria, framework, weights, use_case):
     return total, points
 
 
-def unmet_of(framework, required) -> tuple[str, ...]:
+def extension_counts(support) -> bool:
+    return (
+        support is not None
+        and support.support == "extension"
+        and support.recommended is True
+        and support.extension != ""
+    )
+
+
+def unmet_of(framework, required, extensions=False) -> tuple[str, ...]:
     missing = []
     for slug in required:
         if slug in missing:
             continue
         support = framework.capabilities.get(slug)
-        if support is None or support.support not in SUPPORT_THAT_MEETS:
-            missing.append(slug)
+        if support is not None and support.support in SUPPORT_THAT_MEETS:
+            continue
+        if extensions and extension_counts(support):
+            continue
+        missing.append(slug)
     return tuple(missing)
 
 
-def score_rows(criteria, frameworks, weights, use_case, required):
+def via_of(framework, required, extensions) -> tuple[tuple[str, str], ...]:
+    if not extensions:
+        return ()
+    found = []
+    for slug in required:
+        if slug in [pair[0] for pair in found]:
+            continue
+        support = framework.capabilities.get(slug)
+        built_in = support is not None and support.support in SUPPORT_THAT_MEETS
+        if not built_in and extension_counts(support):
+            found.append((slug, support.extension))
+    return tuple(found)
+
+
+def ways_of(framework, required, extensions):
+    missing = unmet_of(framework, required, extensions)
+    if not missing:
+        return ()
+    ways = []
+    if not extensions and not unmet_of(framework, required, True):
+        ways.append(("", via_of(framework, missing, True)))
+    if len(missing) == 1:
+        ways.append((missing[0], ()))
+    return tuple(ways)
+
+
+def score_rows(criteria, frameworks, weights, use_case, required, extensions=False):
     rows = []
     total = 0
     for framework in frameworks:
@@ -143,8 +192,20 @@ def score_rows(criteria, frameworks, weights, use_case, required):
         for i in by_remainder[:missing]:
             extra[i] = 1
         terms = tuple(Term(key, p, floors[i] + extra[i]) for i, (key, p) in enumerate(points))
-        unmet = unmet_of(framework, required)
-        rows.append(Row(framework.slug, framework.name, exact, shown, not unmet, unmet, terms))
+        unmet = unmet_of(framework, required, extensions)
+        rows.append(
+            Row(
+                framework.slug,
+                framework.name,
+                exact,
+                shown,
+                not unmet,
+                unmet,
+                terms,
+                via_of(framework, required, extensions),
+                ways_of(framework, required, extensions),
+            )
+        )
     return total, rows
 
 
@@ -170,8 +231,8 @@ def comes_before(a: Row, b: Row) -> bool:
     return a.slug < b.slug
 
 
-def rank(*, criteria, frameworks, weights, use_case=None, required=()) -> Answer:
-    total, rows = score_rows(criteria, frameworks, weights, use_case, required)
+def rank(*, criteria, frameworks, weights, use_case=None, required=(), extensions=False) -> Answer:
+    total, rows = score_rows(criteria, frameworks, weights, use_case, required, extensions)
     ordered = in_order(rows)
     eligible = [row for row in ordered if row.eligible]
     close_call = (
@@ -181,11 +242,27 @@ def rank(*, criteria, frameworks, weights, use_case=None, required=()) -> Answer
     )
     change = None
     if len(eligible) >= 2 and total > 0:
-        change = smallest_change(criteria, frameworks, weights, use_case, required, eligible)
-    return Answer(tuple(ordered), total, close_call, change)
+        change = smallest_change(
+            criteria, frameworks, weights, use_case, required, eligible, extensions
+        )
+    relax = []
+    if required and not eligible:
+        options = [""]
+        for slug in required:
+            if slug not in options:
+                options.append(slug)
+        for option in options:
+            let_in = []
+            for row in ordered:
+                for drop, via in row.ways:
+                    if drop == option:
+                        let_in.append((row.slug, via))
+            if let_in:
+                relax.append((option, tuple(let_in)))
+    return Answer(tuple(ordered), total, close_call, change, tuple(relax))
 
 
-def smallest_change(criteria, frameworks, weights, use_case, required, eligible):
+def smallest_change(criteria, frameworks, weights, use_case, required, eligible, extensions):
     leader = eligible[0].slug
     challengers = [row.slug for row in eligible[1:]]
     for size in range(1, 6):
@@ -195,7 +272,9 @@ def smallest_change(criteria, frameworks, weights, use_case, required, eligible)
                 new_weight = weights[criterion.slug] + step
                 trial = dict(weights)
                 trial[criterion.slug] = new_weight
-                total, rows = score_rows(criteria, frameworks, trial, use_case, required)
+                total, rows = score_rows(
+                    criteria, frameworks, trial, use_case, required, extensions
+                )
                 if 0 <= new_weight <= 5 and total > 0:
                     tried[step] = rows
             for challenger in challengers:

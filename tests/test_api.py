@@ -20,7 +20,7 @@ def test_result_shape_and_order(client, shipped_catalog):
     data = response.json()
     assert isinstance(data, list) and len(data) == len(shipped_catalog["frameworks"])
     members = ["rank", "framework", "name", "score", "eligible", "unmet", "breakdown", "reasons"]
-    members += ["best_for", "url"]
+    members += ["via", "eligible_if", "best_for", "url"]
     for index, item in enumerate(data, start=1):
         assert list(item) == members
         assert isinstance(item["eligible"], bool) and isinstance(item["score"], int | float)

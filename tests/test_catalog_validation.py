@@ -52,7 +52,7 @@ CASES = {
         lambda d: d["criteria"].extend(
             [_new_criterion("speed", "Slow"), _new_criterion("speed", "Fast") | {"name": "S2"}]
         ),
-        ['criteria[6].slug: slug "speed" is already given at criteria[5]'],
+        ['criteria[8].slug: slug "speed" is already given at criteria[7]'],
     ),
     "level label twice": (
         lambda d: d["criteria"][1]["levels"].append({"label": "Low", "value": 5}),

@@ -29,7 +29,7 @@ def grant_editors(apps, schema_editor):
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('frameworks', '0008_facts'),
+        ('frameworks', '0009_extensions'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 

@@ -51,6 +51,8 @@ PAGES = [
             ("w-async-support", "0"),
             ("w-built-in-tools", "0"),
             ("w-community-ecosystem", "0"),
+            ("w-typing-validation", "0"),
+            ("w-maturity", "0"),
         ],
         {},
     ),
