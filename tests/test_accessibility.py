@@ -17,6 +17,12 @@ PUBLIC_PAGES = {
     "compare (nothing eligible)": "/compare/?require=admin&require=websockets&frameworks=flask",
     "compare (errors)": "/compare/?w-performance=9&require=teleport",
     "framework list": "/frameworks/",
+    "framework list (filtered)": "/frameworks/?q=a&capability=orm&sort=first-release",
+    "head to head": "/compare/django-vs-flask/",
+    "compare (extensions allowed)": (
+        "/compare/?require=websockets&require=orm&extensions=1"
+        "&frameworks=django&frameworks=flask&frameworks=fastapi&frameworks=litestar"
+    ),
     "framework page": "/frameworks/django/",
     "methodology": "/methodology/",
     "not found": "/frameworks/no-such-framework/",

@@ -33,6 +33,14 @@ def _pages(slugs):
     yield "methodology", "/methodology/", {}, 200
     yield "not-found", "/no-such-page/", {}, 404
     yield "api-docs", "/api/docs/", {}, 200
+    yield "head-to-head", "/compare/django-vs-flask/", {}, 200
+    yield "catalog-filtered", "/frameworks/", {"q": "a", "capability": ["orm"], "sort": "name"}, 200
+    yield "catalog-bad-filter", "/frameworks/", {"sort": "nonsense"}, 400
+    yield "suggest-rating", "/suggest/django/performance/", {}, 200
+    yield "suggest-capability", "/suggest/flask/capability/admin/", {}, 200
+    yield "suggest-thanks", "/suggest/thanks/", {"framework": "django"}, 200
+    extensions = {"require": ["websockets", "orm"], "extensions": "1"}
+    yield "compare-extensions", "/compare/", extensions, 200
     for slug in slugs:
         yield f"framework-{slug}", f"/frameworks/{slug}/", {}, 200
 
