@@ -59,7 +59,8 @@ class Source:
 
 
 def _sources(snapshot: Snapshot, slug: str) -> list[Source]:
-    """Every source the catalog records for a framework: ratings, capabilities, pros, cons."""
+    """Every source the catalog records for a framework: ratings, capabilities (and their
+    extensions' pages), pros, cons."""
     spec, info = snapshot.framework(slug), snapshot.info[slug]
     found = [
         Source(criterion.name, rating.label, rating.source_url, rating.reviewed_on)
@@ -70,6 +71,13 @@ def _sources(snapshot: Snapshot, slug: str) -> list[Source]:
         Source(capability.name, support_text(support), support.source_url)
         for capability in snapshot.capabilities
         if (support := spec.capabilities.get(capability.slug)) is not None and support.source_url
+    ]
+    # The extensions' own pages, which the results page links from the features table.
+    found += [
+        Source(capability.name, support_text(support), support.extension_url)
+        for capability in snapshot.capabilities
+        if (support := spec.capabilities.get(capability.slug)) is not None
+        and support.extension_url
     ]
     for kind, points in (("Pro", info.pros), ("Con", info.cons)):
         found += [Source(kind, p.text, p.source_url) for p in points if p.source_url]

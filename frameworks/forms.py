@@ -368,7 +368,7 @@ class CatalogForm(forms.Form):
         self.fields["capability"].choices = [(c.slug, c.name) for c in snapshot.capabilities]
         if not finder.any_release_dates(snapshot):
             recent = self.fields["recent"]
-            recent.help_text = "The catalog records no release dates yet: no framework matches."
+            recent.help_text = "No release dates recorded yet (syncfacts reads them)."
 
     def find(self) -> finder.Found:
         """The matching frameworks; with invalid input, every framework (the errors say why)."""

@@ -94,6 +94,28 @@ SCHEMAS = {
                 "description": "The points add up to the score (to one decimal).",
             },
             "reasons": {"type": "array", "items": STRING},
+            "via": {
+                "type": "object",
+                "additionalProperties": STRING,
+                "description": "The must-haves a marked extension met (capability slug: the "
+                "extension's name), with `extensions=1`; empty otherwise.",
+            },
+            "eligible_if": {
+                "type": "array",
+                "items": {
+                    "type": "object",
+                    "properties": {
+                        "extensions": {"type": "integer", "enum": [1]},
+                        "via": {"type": "object", "additionalProperties": STRING},
+                        "drop": STRING,
+                    },
+                    "additionalProperties": False,
+                    "minProperties": 1,
+                },
+                "description": "For a framework that misses a must-have: each single change "
+                "that would make it eligible (allow extensions, naming them; or drop one "
+                "must-have). Empty for an eligible framework.",
+            },
             "best_for": STRING,
             "url": {**STRING, "description": "The framework's page on this site."},
         },
@@ -262,11 +284,17 @@ def _compare_parameters(snapshot: Snapshot) -> list[dict]:
                 "name": WEIGHT_PREFIX + criterion.slug,
                 "in": "query",
                 "description": f"How much {criterion.name} matters, 0 to {scoring.WEIGHT_MAX}. "
-                f"Missing: the use case's weight, else the default ({criterion.default_weight}).",
+                f"Missing or empty (as a form sends a blank field): the use case's weight, else "
+                f"the default ({criterion.default_weight}).",
                 "schema": {
-                    "type": "integer",
-                    "minimum": scoring.WEIGHT_MIN,
-                    "maximum": scoring.WEIGHT_MAX,
+                    "oneOf": [
+                        {
+                            "type": "integer",
+                            "minimum": scoring.WEIGHT_MIN,
+                            "maximum": scoring.WEIGHT_MAX,
+                        },
+                        {"type": "string", "enum": [""]},
+                    ]
                 },
             }
         )
@@ -282,6 +310,16 @@ def _compare_parameters(snapshot: Snapshot) -> list[dict]:
                 "type": "array",
                 "items": _enum(capabilities),
             },
+        }
+    )
+    parameters.append(
+        {
+            "name": "extensions",
+            "in": "query",
+            "description": "0 (default): a must-have is met only by what ships with the "
+            "framework; 1: a well-known, maintained extension that editors marked counts too, "
+            "and is named in `via`.",
+            "schema": {"type": "integer", "enum": [0, 1], "default": 0},
         }
     )
     return parameters

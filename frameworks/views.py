@@ -367,10 +367,12 @@ def head_to_head_preview(request, pair):
     )
 
 
+@require_safe
+@cacheable
 def compare_markdown(request):
     def render_markdown(form, ranking):
         permalink = presentation.permalink(form)
-        return decision.markdown(form, ranking, f"{request.scheme}://{request.get_host()}{permalink}")
+        return decision.markdown(form, ranking, f"{_origin(request)}{permalink}")
 
     return _export(request, render_markdown, "md", "text/markdown; charset=utf-8")
 

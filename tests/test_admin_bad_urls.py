@@ -9,7 +9,7 @@ import pytest
 from django.contrib import admin
 from django.urls import reverse
 
-from frameworks.models import Framework
+from frameworks.models import Framework, Rating, Suggestion
 from tests.test_admin import CATALOG_ADMINS, admin_url
 
 MODELS = [model for model in admin.site._registry if model._meta.app_label == "frameworks"]
@@ -17,6 +17,19 @@ MODELS = [model for model in admin.site._registry if model._meta.app_label == "f
 
 def test_every_catalog_model_is_covered():
     assert set(CATALOG_ADMINS) <= set(MODELS)
+
+
+@pytest.fixture
+def one_of_each(small_catalog):
+    """small_catalog, plus a visitor's suggestion (the one admin model it does not hold)."""
+    rating = Rating.objects.order_by("pk").first()
+    Suggestion.objects.create(
+        framework=rating.framework,
+        criterion=rating.criterion,
+        proposed_level=rating.level,
+        evidence_url="https://example.org/evidence",
+    )
+    return small_catalog
 
 
 def _path(model, tail):
@@ -38,10 +51,15 @@ def _path(model, tail):
     ],
 )
 @pytest.mark.parametrize("model", MODELS, ids=lambda m: m._meta.model_name)
-def test_history_and_change_urls_with_a_bad_id(editor_client, small_catalog, model, tail, status):
+def test_history_and_change_urls_with_a_bad_id(editor_client, one_of_each, model, tail, status):
     pk = model.objects.order_by("pk").first().pk
     response = editor_client.get(_path(model, tail.format(pk=pk)))
-    assert response.status_code == status
+    if not hasattr(model, "history") and status == 404:
+        # Suggestions keep no history: Django's own answer for a missing object stands, a
+        # redirect to the admin's front page with "doesn't exist" (still never a 500).
+        assert response.status_code == 302
+    else:
+        assert response.status_code == status
 
 
 @pytest.mark.parametrize("model", MODELS, ids=lambda m: m._meta.model_name)

@@ -66,9 +66,10 @@ def test_schema_describes_every_api_endpoint(client, shipped_catalog):
 
     document = client.get(SCHEMA_URL).json()
     documented = set(document["paths"])
+    (site,) = [p for p in get_resolver().url_patterns if getattr(p, "app_name", "") == "frameworks"]
     routes = {
         "/" + str(pattern.pattern).replace("<slug:slug>", "{slug}")
-        for pattern in get_resolver().url_patterns[1].url_patterns
+        for pattern in site.url_patterns
         if str(pattern.pattern).startswith("api/") and pattern.name != "api-docs"
     }
     assert routes == documented

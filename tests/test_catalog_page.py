@@ -30,9 +30,12 @@ def count_line(html):
 
 
 def with_release_dates(snapshot, dates):
-    """The snapshot as the catalog will be once it records release dates (the facts work)."""
+    """The snapshot with these release dates, as syncfacts records them (and none for the
+    frameworks not named)."""
     info = {
-        slug: dataclasses.replace(item, latest_release=dates.get(slug))
+        slug: dataclasses.replace(
+            item, facts=catalog.FactsInfo(released_on=dates[slug]) if slug in dates else None
+        )
         for slug, item in snapshot.info.items()
     }
     return dataclasses.replace(snapshot, info=info, _derived={})
@@ -100,7 +103,7 @@ def test_without_release_dates_recent_matches_nothing_and_says_why(shipped_catal
     assert not finder.any_release_dates(snapshot)
     assert finder.find(snapshot, recent=True).frameworks == []
     form = CatalogForm({}, snapshot=snapshot)
-    assert "no release dates" in form.fields["recent"].help_text
+    assert "No release dates" in form.fields["recent"].help_text
 
 
 # --- the page ---------------------------------------------------------------------------------
@@ -203,7 +206,7 @@ def test_recent_filter_uses_release_dates_once_the_catalog_has_them(
     monkeypatch.setattr(catalog, "current_snapshot", lambda: dated)
     html = client.get(LIST, {"recent": "1"}).content.decode()
     assert names(html) == ["Flask"]
-    assert "no release dates" not in html
+    assert "No release dates" not in html
 
 
 def test_each_query_is_cached_and_an_edit_refreshes_it(client, shipped_catalog):

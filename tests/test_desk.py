@@ -6,7 +6,7 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from frameworks.models import Framework, Rating
+from frameworks.models import Framework, Rating, Suggestion
 from tests.conftest import with_reason
 from tests.test_admin import admin_url
 
@@ -31,6 +31,22 @@ def desk_catalog(small_catalog):
     }
     for key, age in ages.items():
         Rating.objects.filter(pk=ratings[key].pk).update(reviewed_on=days_ago(age))
+    # What syncfacts and visitors add to the desk: one flagged rating, one flagged framework,
+    # one pending suggestion and one already decided (not waiting).
+    Rating.objects.filter(pk=ratings[("flask", "performance")].pk).update(
+        flagged_reason="Figure crossed a threshold", flagged_on=TODAY
+    )
+    Framework.objects.filter(slug="bottle").update(
+        flagged_reason="No release since 2024-03", flagged_on=TODAY
+    )
+    for status in (Suggestion.Status.PENDING, Suggestion.Status.REJECTED):
+        Suggestion.objects.create(
+            framework=ratings[("flask", "performance")].framework,
+            criterion=ratings[("flask", "performance")].criterion,
+            proposed_level=ratings[("flask", "performance")].level,
+            evidence_url="https://example.org/evidence",
+            status=status,
+        )
     return small_catalog
 
 
@@ -49,6 +65,9 @@ def test_desk_shows_each_queue_with_its_count_and_link(editor_client, desk_catal
         "no-source": 2,
         "no-note": 2,
         "incomplete": 1,
+        "flagged-ratings": 1,
+        "flagged-frameworks": 1,
+        "suggestions": 1,
     }
     html = response.content.decode()
     for queue in queues.values():

@@ -254,7 +254,7 @@ BAD_QUERIES = [
     "w-performance=1&w-performance=2",
     "&".join(f"frameworks=x{i}" for i in range(2000)),
     "w-learning-curve=0&w-performance=0&w-async-support=0&w-built-in-tools=0"
-    "&w-community-ecosystem=0",
+    "&w-community-ecosystem=0&w-typing-validation=0&w-maturity=0",
 ]
 
 

@@ -22,7 +22,7 @@ import comparator.cache
 import comparator.settings
 from frameworks import catalog, views
 from frameworks.models import CatalogState, Level, Rating
-from tests.conftest import form_data, need
+from tests.conftest import form_data, need, with_reason
 from tests.servers import (
     Client,
     Load,
@@ -93,7 +93,7 @@ def save_level(client, framework, label, capture):
     data.update(level=[str(level.pk)], note=[f"Set to {label} in a fault test."])
     # Runs the transaction's on-commit hooks (the version's publication), as a commit would.
     with capture(execute=True):
-        return client.post(url, data).status_code
+        return client.post(url, with_reason(data)).status_code
 
 
 def shown_level(client, framework):

@@ -123,7 +123,7 @@ def test_support_markers_are_drawn_with_their_text_beside_them(client, shipped_c
     features = html[start : html.index("</section>", start)]
     for kind in presentation.SUPPORT_KINDS:
         assert f"support-icon-{kind}" in features
-    assert re.search(r'support-icon-extension".*?</svg> Via ', features)
+    assert re.search(r'support-icon-extension".*?</svg> (<a [^>]*>)?Via ', features)
     detail = client.get("/frameworks/django/").content.decode()
     assert "support-icon-built_in" in detail
 

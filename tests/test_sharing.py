@@ -234,7 +234,7 @@ def test_a_preview_is_cached_per_catalog_version(client, shipped_catalog, monkey
         "frameworks=nope",
         "use_case=a&use_case=b",
         "w-learning-curve=0&w-performance=0&w-async-support=0&w-built-in-tools=0"
-        "&w-community-ecosystem=0",
+        "&w-community-ecosystem=0&w-typing-validation=0&w-maturity=0",
         "frameworks=%FF%FE",
         "w-nope=3",
         "&".join(f"x{i}=1" for i in range(5000)),  # more fields than Django accepts

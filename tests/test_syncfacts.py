@@ -24,7 +24,7 @@ from frameworks.models import (
     Measure,
     Rating,
 )
-from tests.conftest import form_data
+from tests.conftest import form_data, with_reason
 
 RECORDED = Path(__file__).resolve().parent / "recorded"
 LOOPBACK = {"127.0.0.1", "::1", "localhost"}
@@ -332,7 +332,7 @@ def test_writing_facts_never_puts_an_editor_into_an_edit_conflict(editor_client,
     run()  # stores facts and flags the framework while the editor has its page open
 
     data["tagline"] = ["Quiet, but still here."]
-    response = editor_client.post(url, data)
+    response = editor_client.post(url, with_reason(data))
     assert response.status_code == 302, response.content.decode()[:2000]
     quiet.refresh_from_db()
     assert quiet.tagline == "Quiet, but still here."
