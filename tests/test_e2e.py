@@ -16,7 +16,7 @@ OTHER_CRITERIA = ["learning-curve", "performance", "async-support", "community-e
 ONLY_LEARNING = (
     "/compare/?frameworks=django&frameworks=flask&frameworks=fastapi"
     "&w-learning-curve=5&w-performance=0&w-async-support=0&w-built-in-tools=0"
-    "&w-community-ecosystem=0"
+    "&w-community-ecosystem=0&w-typing-validation=0&w-maturity=0"
 )
 
 

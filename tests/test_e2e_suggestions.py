@@ -38,6 +38,7 @@ def editor(live_app):
 def test_a_visitor_suggests_a_correction_and_an_editor_accepts_it(live_app, new_page, editor):
     visitor = new_page()
     visitor.goto(live_app + RESULTS)
+    visitor.locator("#table-heading").click()  # the side-by-side table starts folded
     cell = visitor.locator(".comparison-table tr[data-row='performance'] td").first
     expect()(cell).to_contain_text("Medium")
     cell.get_by_role("link", name="Suggest a correction to the Performance rating of Flask").click()

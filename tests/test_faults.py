@@ -39,7 +39,7 @@ from tests.servers import (
 
 LEARNING = (
     "/api/compare/?w-learning-curve=5&w-performance=0&w-async-support=0"
-    "&w-built-in-tools=0&w-community-ecosystem=0"
+    "&w-built-in-tools=0&w-community-ecosystem=0&w-typing-validation=0&w-maturity=0"
 )
 PUBLIC_PAGES = (
     "/",

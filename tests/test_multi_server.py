@@ -23,7 +23,7 @@ pytestmark = pytest.mark.servers
 ONLY_LEARNING = (
     "/api/compare/?frameworks=django&frameworks=flask&frameworks=fastapi"
     "&w-learning-curve=5&w-performance=0&w-async-support=0&w-built-in-tools=0"
-    "&w-community-ecosystem=0"
+    "&w-community-ecosystem=0&w-typing-validation=0&w-maturity=0"
 )
 
 
