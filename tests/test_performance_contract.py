@@ -164,3 +164,22 @@ def test_a_page_larger_than_the_bound_is_served_but_not_kept(client, shipped_cat
     settings.PAGE_CACHE_MAX_BYTES = 1_000_000
     assert client.get(api).content == first.content
     assert len(caches["pages"]._cache) == 1
+
+
+def test_a_kept_page_is_compressed_for_browsers_that_ask_and_still_revalidates(
+    client, shipped_catalog
+):
+    import gzip
+
+    plain = client.get(COMPARE, SEED_THREE)
+    assert "Content-Encoding" not in plain
+    packed = client.get(COMPARE, SEED_THREE, headers={"accept-encoding": "gzip, br"})
+    assert packed["Content-Encoding"] == "gzip" and "Accept-Encoding" in packed["Vary"]
+    assert len(packed.content) * 4 < len(plain.content)
+    assert gzip.decompress(packed.content) == plain.content
+    # A compressed body has its own bytes, so its validator is a weak one that still matches.
+    assert packed["ETag"].startswith('W/"') and packed["ETag"][2:] == plain["ETag"]
+    repeat = client.get(
+        COMPARE, SEED_THREE, headers={"accept-encoding": "gzip", "if-none-match": packed["ETag"]}
+    )
+    assert repeat.status_code == 304
