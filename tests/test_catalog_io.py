@@ -267,3 +267,22 @@ def test_generate_catalog_replaces_the_catalog_and_its_history(shipped_catalog):
     out = run_loadcatalog()
     assert "Not restored" not in out
     assert Framework.objects.filter(slug="django").exists()
+
+
+@pytest.mark.parametrize("use", ["first", "again"])
+def test_the_shipped_catalog_fixture_is_what_the_import_writes(shipped_catalog, shipped_data, use):
+    """Later uses of the shipped_catalog fixture copy the rows of the session's first import
+    (tests/conftest.py). The copy must be the same catalog with the same history as a real
+    import, and new rows must still get fresh ids."""
+    from django.apps import apps
+
+    from frameworks.catalog_io import import_catalog
+
+    models = apps.get_app_config("frameworks").get_models()
+    history = [model for model in models if model.__name__.startswith("Historical")]
+    given = export_catalog(), {model: model.objects.count() for model in history}
+    call_command("generate_catalog", frameworks=0, criteria=0, capabilities=0, use_cases=0)
+    import_catalog(shipped_data)
+    assert given == (export_catalog(), {model: model.objects.count() for model in history})
+    assert all(given[1].values())
+    assert Framework.objects.create(name="New", slug="new").pk > 0

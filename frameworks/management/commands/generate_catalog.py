@@ -16,6 +16,7 @@ from frameworks.models import (
     Level,
     ProCon,
     Rating,
+    Suggestion,
     UseCase,
     UseCaseFit,
     UseCasePreset,
@@ -55,8 +56,9 @@ class Command(BaseCommand):
         # history of the old catalog would make loadcatalog take its rows for editors' deletions.
         tables = [model._meta.db_table for model in CATALOG]
         tables += [model.history.model._meta.db_table for model in CATALOG]
-        # Fetched facts hang on the frameworks (PostgreSQL truncates them together or not at all).
-        tables.append(FrameworkFacts._meta.db_table)
+        # Fetched facts and visitors' suggestions hang on the frameworks (PostgreSQL truncates
+        # them together or not at all).
+        tables += [FrameworkFacts._meta.db_table, Suggestion._meta.db_table]
         # PostgreSQL's TRUNCATE refuses tables whose deferred foreign-key checks are still
         # pending in this transaction (rows written earlier in it): run those checks first.
         connection.check_constraints()
