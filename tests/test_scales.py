@@ -105,16 +105,31 @@ def test_at_least_90_percent_of_ratings_carry_a_figure_or_source_dated_in_2026(s
     assert len(dated) >= 0.9 * len(ratings), sorted({(f, c) for f, c, _ in ratings} - set(dated))
 
 
+MEASURED_BY_FIGURE = ("community-ecosystem", "maturity")
+
+#: The days the shipped catalog's ratings were reviewed: every rating against the facts file
+#: and its sources on the first; on the second, the two criteria measured by a figure
+#: (download rank, years since the first release) re-checked against their bands.
+REVIEWS = {datetime.date(2026, 12, 1): None, datetime.date(2026, 12, 2): MEASURED_BY_FIGURE}
+
+
 def test_review_dates_are_true(shipped_data):
-    """No review is dated in the future or before the evidence it cites."""
-    shipped_on = datetime.date(2026, 12, 1)  # the day this catalog's ratings were reviewed
+    """Review dates are the days reviews happened, each rating's the last review that covered
+    it; none is dated before the evidence it cites."""
+    seen = set()
     for framework in shipped_data["frameworks"]:
         for slug, rating in framework["ratings"].items():
             reviewed = datetime.date.fromisoformat(rating["reviewed_on"])
-            assert reviewed <= shipped_on, (framework["slug"], slug)
+            assert reviewed in REVIEWS, (framework["slug"], slug)
+            last = max(day for day, only in REVIEWS.items() if only is None or slug in only)
+            assert reviewed == last, (framework["slug"], slug)
+            if reviewed != min(REVIEWS):
+                assert f"Re-checked on {reviewed}" in rating["internal_note"]
             for key in ("figure_as_of", "source_as_of"):
                 if rating.get(key):
                     assert datetime.date.fromisoformat(rating[key]) <= reviewed
+            seen.add(reviewed)
+    assert seen == set(REVIEWS)  # the dates vary as the reviews did
 
 
 def test_the_methodology_page_defines_each_level_and_its_threshold(client, shipped_catalog):
