@@ -36,7 +36,9 @@ def test_the_requirements_panel_is_open_and_follows_the_results_on_small_screens
 ):
     html = client.get(RESULTS).content.decode()
     assert re.search(r'<details class="form-panel card shadow-sm" open id="form-panel">', html)
-    assert 'class="col-xl-4 order-last order-xl-first"' in html
+    # The results come first in the page; the form follows (on wide screens the grid places it
+    # in the left column, see the layout-shift test below).
+    assert html.index('id="results"') < html.index('id="form-panel"')
     assert 'href="#form-panel">Change your answers</a>' in html
 
 
@@ -117,3 +119,48 @@ def test_dark_colours_come_from_the_system_setting_without_javascript(live_app, 
         light = new_page(java_script_enabled=False, color_scheme="light")
         light.goto(live_app + path)
         assert luminance(light.evaluate("getComputedStyle(document.body).backgroundColor")) > 200
+
+
+# Layout shifts counted by Chromium from the first byte while the page arrives over a slow
+# connection, the way a phone on a poor network receives it: what is painted first (the verdict)
+# must not be pushed down by what is parsed later (docs/benchmarks.md has the figures).
+COUNT_LAYOUT_SHIFTS = """
+  window.layoutShifts = [];
+  new PerformanceObserver((list) => window.layoutShifts.push(...list.getEntries()))
+    .observe({ type: "layout-shift", buffered: true });
+"""
+
+
+@pytest.mark.browser
+@pytest.mark.parametrize("screen", SCREENS)
+def test_results_page_does_not_shift_while_it_loads(live_app, new_page, screen):
+    page = new_page(viewport=SCREENS[screen], is_mobile=screen == "phone")
+    page.add_init_script(COUNT_LAYOUT_SHIFTS)
+    network = page.context.new_cdp_session(page)
+    network.send("Network.enable")
+    network.send("Network.emulateNetworkConditions", {
+        "offline": False, "latency": 150, "downloadThroughput": 12_000, "uploadThroughput": 12_000,
+    })  # fmt: skip
+    # Only the page itself is slow: its stylesheets and scripts come at once, so the browser
+    # paints the part of the page that has arrived while the rest is still on its way.
+    page.route("**/static/**", lambda route: route.fulfill(response=route.fetch()))
+    page.goto(live_app + RESULTS, wait_until="load", timeout=60_000)
+    first_paint = page.evaluate(
+        "performance.getEntriesByName('first-contentful-paint')[0].startTime"
+    )
+    loaded = page.evaluate("performance.getEntriesByType('navigation')[0].loadEventStart")
+    assert first_paint < loaded / 2  # painted while arriving: the test measures what it says
+    page.wait_for_timeout(300)  # let the observer deliver the last entries
+    shift = page.evaluate("window.layoutShifts.reduce((total, s) => total + s.value, 0)")
+    assert shift < 0.01, shift
+    form = page.locator("#form-panel").bounding_box()
+    results = page.locator("#results").bounding_box()
+    if screen == "desktop":  # the form on the left, the results beside it
+        assert form["x"] + form["width"] <= results["x"] and abs(form["y"] - results["y"]) < 80
+        # The link to the form is for keyboards here (the form is in view): shown on focus.
+        row = page.locator(".change-answers-row")
+        assert row.bounding_box()["width"] <= 1
+        row.get_by_role("link", name="Change your answers").focus()
+        assert row.bounding_box()["width"] > 50
+    else:  # the results, then the form below them
+        assert form["y"] >= results["y"] + results["height"]
