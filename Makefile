@@ -52,6 +52,7 @@ browser:
 
 lint: install-dev
 	$(RUN) ruff check .
+	$(RUN) ruff format --check .
 	DJANGO_DEBUG=1 $(RUN) python manage.py makemigrations --check --dry-run
 
 test: install-dev browser lint test-sqlite test-postgres

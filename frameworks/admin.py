@@ -1,3 +1,5 @@
+import copy
+
 from django import forms
 from django.conf import settings
 from django.contrib import admin, messages
@@ -6,7 +8,7 @@ from django.contrib.admin.utils import flatten_fieldsets, unquote
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import router, transaction
 from django.db.models import Count, IntegerField, Value
-from django.http import Http404, HttpResponseRedirect
+from django.http import Http404, HttpResponseRedirect, QueryDict
 from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
@@ -329,6 +331,24 @@ class CatalogAdmin(VersionedFields, SimpleHistoryAdmin):
         if change and not form.edited_fields():
             return
         super().save_model(request, obj, form, change)
+
+    def delete_view(self, request, object_id, extra_context=None):
+        # Deleting one row asks why, as every save does. Until a reason is given, Django's
+        # confirmation page comes back with the message, and nothing is deleted.
+        reason = ReasonForm(request.POST if request.method == "POST" else None)
+        if request.method == "POST":
+            if reason.is_valid():
+                request.change_reason = reason.cleaned_data[REASON_FIELD]
+            else:
+                # Django deletes on any POST: an unconfirmed one is answered as the first GET.
+                request = copy.copy(request)
+                request.method, request.POST = "GET", QueryDict()
+        extra_context = {**(extra_context or {}), "reason_form": reason}
+        return super().delete_view(request, object_id, extra_context)
+
+    def delete_model(self, request, obj):
+        give_reason(obj, request.change_reason, request.user)
+        super().delete_model(request, obj)
 
     # Named like Django's bulk delete, so that it takes its place: the same, asking why.
     @admin.action(permissions=["delete"], description="Delete selected %(verbose_name_plural)s")

@@ -76,8 +76,7 @@ def _sources(snapshot: Snapshot, slug: str) -> list[Source]:
     found += [
         Source(capability.name, support_text(support), support.extension_url)
         for capability in snapshot.capabilities
-        if (support := spec.capabilities.get(capability.slug)) is not None
-        and support.extension_url
+        if (support := spec.capabilities.get(capability.slug)) is not None and support.extension_url
     ]
     for kind, points in (("Pro", info.pros), ("Con", info.cons)):
         found += [Source(kind, p.text, p.source_url) for p in points if p.source_url]

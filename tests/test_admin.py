@@ -253,7 +253,8 @@ def test_publish_and_unpublish_actions_bump_the_catalog(editor_client, small_cat
     fit(bottle, UseCase.objects.get(), 4)
     before = catalog.current_version()
     response = editor_client.post(
-        url, with_reason({"action": "publish", "_selected_action": [bottle.pk], "apply": "1"}),
+        url,
+        with_reason({"action": "publish", "_selected_action": [bottle.pk], "apply": "1"}),
         follow=True,
     )
     assert "Published 1 framework(s)." in response.content.decode()

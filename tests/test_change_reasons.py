@@ -216,3 +216,22 @@ def test_editors_get_no_bulk_delete_where_they_cannot_delete(editor_client, smal
     assert 'value="publish"' in framework_list
     rating_list = editor_client.get(admin_url(Rating, "changelist")).content.decode()
     assert 'value="delete_selected"' in rating_list and 'value="mark_reviewed"' in rating_list
+
+
+def test_deleting_one_row_asks_for_a_reason_and_keeps_it(editor_client, small_catalog):
+    rating = Rating.objects.first()
+    url = admin_url(Rating, "delete", rating.pk)
+    page = editor_client.get(url).content.decode()
+    assert "Are you sure you want to delete" in page and "Reason for this change" in page
+    for reason, message in (("", "Say in a few words"), ("r" * 101, "100 characters or fewer")):
+        response = editor_client.post(url, {"post": "yes", "change_reason": reason})
+        assert response.status_code == 200
+        body = response.content.decode()
+        assert message in body and "Are you sure you want to delete" in body
+        assert Rating.objects.filter(pk=rating.pk).exists()
+    response = editor_client.post(url, {"post": "yes", "change_reason": "Criterion retired"})
+    assert response.status_code == 302
+    assert not Rating.objects.filter(pk=rating.pk).exists()
+    gone = Rating.history.get(id=rating.pk, history_type="-")
+    assert gone.history_change_reason == "Criterion retired"
+    assert gone.history_user.username == "edna"

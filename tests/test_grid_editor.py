@@ -84,9 +84,7 @@ def test_rows_left_alone_are_not_written(editor_client, small_catalog):
     assert dict(Rating.objects.filter(framework=flask).values_list("pk", "version")) == versions
 
 
-def test_grid_save_without_a_reason_saves_nothing_and_keeps_the_input(
-    editor_client, small_catalog
-):
+def test_grid_save_without_a_reason_saves_nothing_and_keeps_the_input(editor_client, small_catalog):
     bottle, speed = small_catalog["bottle"], small_catalog["speed"]
     data = open_grid(editor_client, bottle)
     data[f"{cell(speed)}-level"] = [level(speed, "Low")]
@@ -100,9 +98,7 @@ def test_grid_save_without_a_reason_saves_nothing_and_keeps_the_input(
     assert not Rating.objects.filter(framework=bottle, criterion=speed).exists()
 
 
-def test_a_stale_cell_is_refused_alone_and_keeps_what_was_typed(
-    editor_client, omar, small_catalog
-):
+def test_a_stale_cell_is_refused_alone_and_keeps_what_was_typed(editor_client, omar, small_catalog):
     flask, ease, speed = small_catalog["flask"], small_catalog["ease"], small_catalog["speed"]
     ednas = open_grid(editor_client, flask)
     omars = open_grid(omar, flask)
@@ -186,9 +182,7 @@ def test_the_change_pages_link_to_the_grids(editor_client, small_catalog):
 
 def test_framework_page_new_rating_row_groups_levels_by_criterion(editor_client, small_catalog):
     response = editor_client.get(admin_url(Framework, "change", small_catalog["bottle"].pk))
-    inline = next(
-        f for f in response.context["inline_admin_formsets"] if f.formset.model is Rating
-    )
+    inline = next(f for f in response.context["inline_admin_formsets"] if f.formset.model is Rating)
     empty = str(inline.formset.empty_form["level"])
     assert '<optgroup label="Learning curve">' in empty
     assert '<optgroup label="Performance">' in empty
