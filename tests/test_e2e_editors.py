@@ -1,6 +1,7 @@
 """Editors in Debian's Chromium: a new framework rated in the grid in at most 15 actions; the
 whole way of a new framework from the grid through the draft preview and a refused publish to
-published results; and axe-core on the desk, the grid and a draft's page. DESK_SCREENSHOTS=1
+published results; deleting a rating, which asks why; and axe-core on the desk, the grid, a
+delete page and a draft's page. DESK_SCREENSHOTS=1
 also saves docs/screenshots/desk.png and docs/screenshots/grid.png (1280×800)."""
 
 import os
@@ -139,6 +140,27 @@ def _publish_from_the_list(page, live_app, name, reason):
     expect()(page.locator("ul.action-targets")).to_have_text(name)
     page.get_by_label("Reason for this change:").fill(reason)
     page.get_by_role("button", name="Confirm").click()
+
+
+def test_deleting_a_rating_from_its_page_asks_why(live_app, new_page, editor):
+    need(axe_available(), f"axe-core not found at {AXE}: make browser")
+    rating = Rating.objects.get(framework__slug="bottle", criterion__slug="performance")
+    page = new_page(color_scheme="light")
+    login(page, live_app, *editor)
+    page.goto(f"{live_app}/admin/frameworks/rating/{rating.pk}/delete/")
+    page.get_by_role("button", name="Yes, I’m sure").click()
+    expect()(page.locator(".errornote")).to_contain_text("Please give a reason")
+    expect()(page.locator(".field-change_reason")).to_contain_text("Say in a few words")
+    assert Rating.objects.filter(pk=rating.pk).exists()
+    violations = run_axe(page)
+    assert not violations, "axe on the delete page:\n" + describe_violations(violations)
+    page.get_by_label("Reason for this change").fill("Measured by a benchmark we no longer trust")
+    page.get_by_role("button", name="Yes, I’m sure").click()
+    expect()(page.locator(".messagelist")).to_contain_text("was deleted successfully")
+    assert not Rating.objects.filter(pk=rating.pk).exists()
+    gone = Rating.history.get(id=rating.pk, history_type="-")
+    assert gone.history_change_reason == "Measured by a benchmark we no longer trust"
+    assert not page.js_errors
 
 
 def test_editor_takes_a_new_framework_from_grid_through_preview_to_published(
