@@ -36,7 +36,7 @@ from .models import (
     UseCaseFit,
     UseCasePreset,
 )
-from .reasons import REASON_FIELD, ReasonForm, ReasonMixin, give_reason
+from .reasons import REASON_FIELD, ReasonForm, ReasonMixin, deleting_for, give_reason
 
 
 class LevelChoiceField(forms.ModelChoiceField):
@@ -347,8 +347,10 @@ class CatalogAdmin(VersionedFields, SimpleHistoryAdmin):
         return super().delete_view(request, object_id, extra_context)
 
     def delete_model(self, request, obj):
-        give_reason(obj, request.change_reason, request.user)
-        super().delete_model(request, obj)
+        reason = getattr(request, "change_reason", None)  # set by delete_view once confirmed
+        give_reason(obj, reason, request.user)
+        with deleting_for(reason):
+            super().delete_model(request, obj)
 
     # Named like Django's bulk delete, so that it takes its place: the same, asking why.
     @admin.action(permissions=["delete"], description="Delete selected %(verbose_name_plural)s")
@@ -356,7 +358,7 @@ class CatalogAdmin(VersionedFields, SimpleHistoryAdmin):
         def apply(reason):
             rows = list(queryset)
             self.log_deletions(request, rows)
-            with transaction.atomic(using=router.db_for_write(self.model)):
+            with transaction.atomic(using=router.db_for_write(self.model)), deleting_for(reason):
                 for row in rows:
                     give_reason(row, reason, request.user)
                     row.delete()

@@ -4,6 +4,9 @@ simple_history keeps at most 100 characters of reason (``history_change_reason``
 one is refused with a message that says so, rather than cut short in the history.
 """
 
+import contextlib
+import contextvars
+
 from django import forms
 
 REASON_FIELD = "change_reason"
@@ -48,3 +51,24 @@ def give_reason(instance, reason, user=None):
     if user is not None:
         instance._history_user = user
     return instance
+
+
+_deleting_for = contextvars.ContextVar("deleting_for", default=None)
+
+
+@contextlib.contextmanager
+def deleting_for(reason):
+    """Within this block, rows deleted along with another (a framework's ratings, say) keep the
+    same reason in the history: Django's cascade deletes instances nobody could mark."""
+    token = _deleting_for.set(reason)
+    try:
+        yield
+    finally:
+        _deleting_for.reset(token)
+
+
+def fill_in_reason(sender, history_instance, **kwargs):
+    """simple_history's ``pre_create_historical_record``: the reason of the delete in progress
+    for a history row that has none of its own."""
+    if not history_instance.history_change_reason:
+        history_instance.history_change_reason = _deleting_for.get()

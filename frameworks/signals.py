@@ -1,8 +1,10 @@
-"""Every saved or deleted catalog row bumps the catalog version in the same transaction."""
+"""Every saved or deleted catalog row bumps the catalog version in the same transaction, and
+rows deleted along with another keep that delete's reason in the history."""
 
 from django.db.models.signals import post_delete, post_save
+from simple_history.signals import pre_create_historical_record
 
-from . import catalog, models
+from . import catalog, models, reasons
 
 CATALOG_MODELS = (
     models.Framework,
@@ -33,3 +35,4 @@ def connect():
         post_delete.connect(
             catalog_changed, sender=model, dispatch_uid=f"bump-del-{model.__name__}"
         )
+    pre_create_historical_record.connect(reasons.fill_in_reason, dispatch_uid="cascade-reason")

@@ -98,7 +98,10 @@ def test_editor_cannot_touch_users_groups_or_delete_a_framework(editor_client, s
     assert editor_client.get(reverse("admin:auth_user_add")).status_code == 403
     flask = small_catalog["flask"]
     assert editor_client.get(admin_url(Framework, "delete", flask.pk)).status_code == 403
-    editor_client.post(admin_url(Framework, "delete", flask.pk), {"post": "yes"})
+    confirmed = with_reason({"post": "yes"}, "Trying to delete it")
+    assert (
+        editor_client.post(admin_url(Framework, "delete", flask.pk), confirmed).status_code == 403
+    )
     assert Framework.objects.filter(pk=flask.pk).exists()
 
 

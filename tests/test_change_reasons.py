@@ -5,7 +5,7 @@ import pytest
 from django.contrib import admin
 from django.urls import reverse
 
-from frameworks.models import Criterion, Framework, ProCon, Rating
+from frameworks.models import Criterion, Framework, ProCon, Rating, Suggestion
 from tests.conftest import complete, form_data, with_reason
 from tests.test_admin import CATALOG_ADMINS, admin_url
 
@@ -229,9 +229,50 @@ def test_deleting_one_row_asks_for_a_reason_and_keeps_it(editor_client, small_ca
         body = response.content.decode()
         assert message in body and "Are you sure you want to delete" in body
         assert Rating.objects.filter(pk=rating.pk).exists()
+        # Refused once, "No, take me back" leads to the rating, not back to this same page.
+        assert f'href="{admin_url(Rating, "change", rating.pk)}"' in body
     response = editor_client.post(url, {"post": "yes", "change_reason": "Criterion retired"})
     assert response.status_code == 302
     assert not Rating.objects.filter(pk=rating.pk).exists()
     gone = Rating.history.get(id=rating.pk, history_type="-")
     assert gone.history_change_reason == "Criterion retired"
     assert gone.history_user.username == "edna"
+
+
+@pytest.mark.parametrize("how", ["delete page", "bulk delete"])
+def test_rows_deleted_with_a_framework_keep_its_reason(admin_client, small_catalog, how):
+    flask = small_catalog["flask"]
+    ratings = list(flask.ratings.values_list("pk", flat=True))
+    procons = list(flask.procons.values_list("pk", flat=True))
+    assert ratings and procons
+    reason = {"change_reason": "Project archived upstream"}
+    if how == "delete page":
+        response = admin_client.post(
+            admin_url(Framework, "delete", flask.pk), {"post": "yes", **reason}
+        )
+    else:
+        action = {"action": "delete_selected", "_selected_action": [flask.pk], "apply": "1"}
+        response = admin_client.post(admin_url(Framework, "changelist"), {**action, **reason})
+    assert response.status_code == 302
+    assert not Framework.objects.filter(pk=flask.pk).exists()
+    for model, ids in ((Rating, ratings), (ProCon, procons)):
+        for gone in model.history.filter(id__in=ids, history_type="-"):
+            assert gone.history_change_reason == "Project archived upstream"
+        assert model.history.filter(id__in=ids, history_type="-").count() == len(ids)
+    # Outside a delete, nothing is filled in: a save without a reason keeps none.
+    kept = Rating.objects.first()
+    kept.save()
+    assert kept.history.latest("history_date").history_change_reason is None
+
+
+def test_suggestions_keep_djangos_own_delete_page(admin_client, small_catalog):
+    flask, speed = small_catalog["flask"], small_catalog["speed"]
+    suggestion = Suggestion.objects.create(
+        framework=flask, criterion=speed, proposed_level=speed.levels.first(),
+        evidence_url="https://example.org/benchmark",
+    )  # fmt: skip
+    url = admin_url(Suggestion, "delete", suggestion.pk)
+    page = admin_client.get(url).content.decode()
+    assert "Are you sure you want to delete" in page and "Reason for this change" not in page
+    assert admin_client.post(url, {"post": "yes"}).status_code == 302
+    assert not Suggestion.objects.exists()

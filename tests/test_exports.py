@@ -324,5 +324,18 @@ def test_results_page_prints_to_a_clean_pdf(live_app, new_page, client):
     assert "https://docs.djangoproject.com/" in "".join(text.split())
     # No form, no navigation, no buttons.
     for control in ("Your requirements", "Project type", "Copy link", "Skip to main content",
-                    "Decision record (Markdown)", "All frameworks"):  # fmt: skip
+                    "Decision record (Markdown)", "All frameworks",
+                    "Change your answers"):  # fmt: skip
         assert control not in text, control
+
+
+@pytest.mark.browser
+def test_on_wide_paper_the_results_use_the_whole_width(live_app, new_page):
+    # Paper wider than the screen layout's 1200px (A3 landscape, or printing scaled down) must
+    # not keep the empty column of the form, which is not printed.
+    page = new_page(viewport={"width": 1600, "height": 1000})
+    page.emulate_media(media="print")
+    page.goto(live_app + COMPARE + PRINTED_QUERY)
+    heading = page.locator(".page-heading").bounding_box()  # as wide as the page's content
+    results = page.locator("#results").bounding_box()
+    assert results["width"] > 0.95 * heading["width"], (results, heading)
