@@ -280,9 +280,9 @@ def apart_text(ranking: scoring.Ranking) -> str:
     parts = []
     for d in ranking.apart:
         if d.key == scoring.FIT_TERM and ranking.use_case is not None:
-            what = f"its fit for {ranking.use_case.name.lower()}"
+            what = f"its fit for {scoring.mid_sentence(ranking.use_case.name)}"
         else:
-            what = d.name.lower()
+            what = scoring.mid_sentence(d.name)
         parts.append(f"{d.leader_name} earns {d.points} more points on {what}")
     return "; ".join(parts)
 

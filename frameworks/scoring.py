@@ -322,7 +322,7 @@ class Table:
             number = self._numbers[key] = len(self.cells)
             _, label, value, rated = key
             share = value / VALUE_MAX if rated else 0.0
-            quote = f"{self.criteria[position].name.lower()} ({label})"
+            quote = f"{mid_sentence(self.criteria[position].name)} ({label})"
             self.cells.append((position, label, value, share, quote))
         return number
 
@@ -776,9 +776,9 @@ class _Explainer:
         use_case = self.use_case
         if use_case is not None:
             if fit is None:
-                reasons.append(f"No fit rated for {use_case.name.lower()}.")
+                reasons.append(f"No fit rated for {mid_sentence(use_case.name)}.")
             else:
-                reasons.append(f"Fit for {use_case.name.lower()}: {fit.fit}/{FIT_MAX}.")
+                reasons.append(f"Fit for {mid_sentence(use_case.name)}: {fit.fit}/{FIT_MAX}.")
         if via_names:
             reasons.append("Must-haves met through extensions: " + "; ".join(via_names) + ".")
         if unmet_names:
@@ -854,6 +854,16 @@ def smallest_change(
         new_leader=new_leader.slug,
         new_leader_name=new_leader.name,
     )
+
+
+def mid_sentence(name: str) -> str:
+    """``name`` as it reads inside a sentence: "Real-time apps (chat, IoT)" becomes "real-time
+    apps (chat, IoT)", while a name that starts with an acronym ("ML and AI back ends") and the
+    acronyms inside a name keep their capitals."""
+    first_word = name.split(" ", 1)[0]
+    if len(first_word) > 1 and first_word[1].isupper():
+        return name
+    return name[:1].lower() + name[1:]
 
 
 def _value(framework: FrameworkSpec, criterion_slug: str) -> int:

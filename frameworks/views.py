@@ -28,7 +28,7 @@ from django.views.decorators.http import condition, require_safe
 
 from . import api, catalog, decision, errors, openapi, paths, presentation, preview, share_image
 from .forms import CatalogForm, CompareForm
-from .scoring import CLOSE_MARGIN
+from .scoring import CLOSE_MARGIN, mid_sentence
 from .sitemaps import SITEMAPS
 
 
@@ -309,7 +309,7 @@ def compare_preview(request):
         share_image.render_png(
             title=f"Our pick: {winner.name}" if winner else "No framework meets every must-have",
             subtitle=(
-                f"Python web frameworks for {use_case.name.lower()}"
+                f"Python web frameworks for {mid_sentence(use_case.name)}"
                 if use_case
                 else "Python web frameworks, scored out of 100"
             ),

@@ -200,7 +200,23 @@ def test_use_case_adds_a_fit_term_in_the_same_breakdown():
         20.0,
     )
     assert ranking.results[1].breakdown[-1].points == 4.0  # 100 * 2 * (1/5) / 10
-    assert "Fit for apis: 5/5." in winner.reasons
+    assert "Fit for APIs: 5/5." in winner.reasons  # an acronym keeps its capitals
+
+
+@pytest.mark.parametrize(
+    "name, inside",
+    [
+        ("Real-time apps (chat, IoT)", "real-time apps (chat, IoT)"),
+        ("Content sites (CMS, e-commerce)", "content sites (CMS, e-commerce)"),
+        ("ML and AI back ends (model serving)", "ML and AI back ends (model serving)"),
+        ("APIs", "APIs"),
+        ("Performance", "performance"),
+        ("A", "a"),
+        ("", ""),
+    ],
+)
+def test_names_read_inside_a_sentence_keep_their_acronyms(name, inside):
+    assert scoring.mid_sentence(name) == inside
 
 
 def test_the_fit_term_alone_decides_between_equally_rated_frameworks():
@@ -227,7 +243,7 @@ def test_an_unrated_fit_earns_nothing_and_a_zero_fit_weight_counts_for_nothing()
     assert scores(ranking) == {"rated": 100.0, "unrated": 25.0}
     unrated_result = ranking.results[1]
     assert unrated_result.breakdown[-1].label == "Not rated"
-    assert "No fit rated for apis." in unrated_result.reasons
+    assert "No fit rated for APIs." in unrated_result.reasons
     idle = UseCaseSpec("apis", "APIs", fit_weight=0)
     assert scores(rank(weights, frameworks=(rated, unrated), use_case=idle)) == {
         "rated": 100.0,

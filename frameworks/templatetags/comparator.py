@@ -5,13 +5,14 @@ from django import template
 from django.template.loader_tags import BLOCK_CONTEXT_KEY
 from django.utils.safestring import SafeString
 
-from frameworks import decision, paths, presentation
+from frameworks import decision, paths, presentation, scoring
 
 register = template.Library()
 
 register.simple_tag(presentation.score_bar, name="score_bar")
 
 
+register.filter("mid_sentence", scoring.mid_sentence)
 register.filter("support_icon", presentation.support_icon)
 register.filter("support_text", presentation.support_text)
 register.filter("measure_name", presentation.measure_name)
