@@ -1,5 +1,4 @@
 from django.urls import path
-from django.views.decorators.csrf import csrf_exempt
 
 from . import suggestion_views, views
 
@@ -14,14 +13,13 @@ urlpatterns = [
     path(
         "compare/<slug:pair>/preview.png", views.head_to_head_preview, name="head-to-head-preview"
     ),
-    # Read-only and cookie-free: a POST is answered 405, not a CSRF failure.
-    path("api/compare/", csrf_exempt(views.api_compare), name="api-compare"),
+    path("api/compare/", views.api_compare, name="api-compare"),
     path("compare/decision.md", views.compare_markdown, name="compare-markdown"),
     path("compare/decision.csv", views.compare_csv, name="compare-csv"),
-    path("api/frameworks/", csrf_exempt(views.api_frameworks), name="api-frameworks"),
-    path("api/frameworks/<slug:slug>/", csrf_exempt(views.api_framework), name="api-framework"),
-    path("api/schema/", csrf_exempt(views.api_schema), name="api-schema"),
-    path("api/docs/", csrf_exempt(views.api_docs), name="api-docs"),
+    path("api/frameworks/", views.api_frameworks, name="api-frameworks"),
+    path("api/frameworks/<slug:slug>/", views.api_framework, name="api-framework"),
+    path("api/schema/", views.api_schema, name="api-schema"),
+    path("api/docs/", views.api_docs, name="api-docs"),
     path("frameworks/", views.framework_list, name="list"),
     path("frameworks/<slug:slug>/", views.framework_detail, name="detail"),
     path("methodology/", views.methodology, name="methodology"),

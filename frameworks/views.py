@@ -24,12 +24,19 @@ from django.shortcuts import render
 from django.urls import reverse
 from django.utils.cache import patch_vary_headers
 from django.utils.encoding import iri_to_uri
+from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import condition, require_safe
 
 from . import api, catalog, decision, errors, openapi, paths, presentation, preview, share_image
 from .forms import CatalogForm, CompareForm
 from .scoring import CLOSE_MARGIN, mid_sentence
 from .sitemaps import SITEMAPS
+
+
+def read_only(view):
+    """GET and HEAD only. Anything else gets a 405 naming them, not the CSRF failure page: these
+    views change nothing, so there is nothing for a forged request to do."""
+    return csrf_exempt(require_safe(view))
 
 
 def _query(request):
@@ -134,7 +141,7 @@ def cacheable(view=None, *, previews=False):
     return wrapper
 
 
-@require_safe
+@read_only
 @cacheable
 def home(request):
     snapshot = _snapshot(request)
@@ -193,7 +200,7 @@ def _results_context(request, form):
     }
 
 
-@require_safe
+@read_only
 @cacheable(previews=True)
 def compare(request):
     snapshot = _snapshot(request)
@@ -210,7 +217,7 @@ def compare(request):
     return render(request, template, context, status=200 if form.is_valid() else 400)
 
 
-@require_safe
+@read_only
 @cacheable
 def api_compare(request):
     snapshot = _snapshot(request)
@@ -234,7 +241,7 @@ def _pair_form(request, first: str, second: str):
     return CompareForm(query, snapshot=_snapshot(request))
 
 
-@require_safe
+@read_only
 @cacheable
 def head_to_head(request, pair):
     """Two published frameworks side by side, for the default weights.
@@ -288,7 +295,7 @@ def _png(picture: bytes) -> HttpResponse:
     return HttpResponse(picture, content_type="image/png")
 
 
-@require_safe
+@read_only
 @cacheable
 def compare_preview(request):
     """The results page's link preview: its top frameworks as bars (400 text for bad input)."""
@@ -344,7 +351,7 @@ def _export(request, render_export, extension: str, content_type: str):
     return response
 
 
-@require_safe
+@read_only
 @cacheable
 def head_to_head_preview(request, pair):
     """A head-to-head page's link preview: the two scores for the default weights."""
@@ -367,7 +374,7 @@ def head_to_head_preview(request, pair):
     )
 
 
-@require_safe
+@read_only
 @cacheable
 def compare_markdown(request):
     def render_markdown(form, ranking):
@@ -377,7 +384,7 @@ def compare_markdown(request):
     return _export(request, render_markdown, "md", "text/markdown; charset=utf-8")
 
 
-@require_safe
+@read_only
 @cacheable
 def compare_csv(request):
     def render_csv(form, ranking):
@@ -390,13 +397,13 @@ def _json(text: str) -> HttpResponse:
     return HttpResponse(text, content_type="application/json")
 
 
-@require_safe
+@read_only
 @cacheable
 def api_frameworks(request):
     return _json(api.catalog_json(_snapshot(request)))
 
 
-@require_safe
+@read_only
 @cacheable
 def api_framework(request, slug):
     text = api.framework_json(_snapshot(request), slug)
@@ -405,20 +412,20 @@ def api_framework(request, slug):
     return _json(text)
 
 
-@require_safe
+@read_only
 @cacheable
 def api_schema(request):
     return _json(openapi.document_json(_snapshot(request)))
 
 
-@require_safe
+@read_only
 @cacheable
 def api_docs(request):
     reference = openapi.reference(_snapshot(request))
     return render(request, "frameworks/api_docs.html", {"reference": reference})
 
 
-@require_safe
+@read_only
 @cacheable
 def framework_list(request):
     snapshot = _snapshot(request)
@@ -435,7 +442,7 @@ def framework_list(request):
     )
 
 
-@require_safe
+@read_only
 @cacheable(previews=True)
 def framework_detail(request, slug):
     snapshot = _snapshot(request)
@@ -462,7 +469,7 @@ def framework_detail(request, slug):
     )
 
 
-@require_safe
+@read_only
 @cacheable
 def methodology(request):
     snapshot = _snapshot(request)
@@ -478,7 +485,7 @@ Sitemap: {sitemap}
 """
 
 
-@require_safe
+@read_only
 def robots_txt(request):
     """Crawlers may read every page but the editors' admin, the JSON twin of /compare/ and
     the suggestion forms (one per rating and capability cell, all alike); the sitemap lists
@@ -487,7 +494,7 @@ def robots_txt(request):
     return HttpResponse(ROBOTS.format(sitemap=sitemap), content_type="text/plain; charset=utf-8")
 
 
-@require_safe
+@read_only
 @cacheable
 def sitemap_xml(request):
     """Every public page, from the published catalog (django.contrib.sitemaps)."""

@@ -222,7 +222,3 @@ def test_an_editors_save_shows_on_the_page(client, shipped_catalog):
     after = client.get("/compare/django-vs-flask/")
     assert after["ETag"] != before["ETag"]
     assert "Flask (renamed)" in after.content.decode()
-
-
-def test_a_post_is_refused_not_an_error(client, shipped_catalog):
-    assert client.post("/compare/django-vs-flask/").status_code == 405

@@ -2,6 +2,7 @@
 
 import pytest
 from django.db import connection
+from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
@@ -224,3 +225,21 @@ def test_a_long_ranking_explains_its_top_and_lists_the_rest(client, shipped_cata
     html = client.get(reverse("frameworks:compare"), {"frameworks": picked}).content.decode()
     table = _comparison_table(html)
     assert table.count('<th scope="col"') == 1 + len(picked)
+
+
+READ_ONLY = [
+    "/", "/compare/", "/compare/preview.png", "/compare/django-vs-flask/",
+    "/compare/django-vs-flask/preview.png", "/compare/decision.md", "/compare/decision.csv",
+    "/frameworks/", "/frameworks/django/", "/methodology/", "/robots.txt", "/sitemap.xml",
+    "/api/compare/", "/api/frameworks/", "/api/frameworks/django/", "/api/schema/", "/api/docs/",
+]  # fmt: skip
+
+
+@pytest.mark.parametrize("method", ["post", "put", "delete"])
+@pytest.mark.parametrize("path", READ_ONLY)
+def test_a_write_to_a_read_only_address_is_refused_with_405(shipped_catalog, path, method):
+    # With CSRF checks on, as a browser meets them: the answer names the methods allowed
+    # rather than blaming a missing CSRF token.
+    response = getattr(Client(enforce_csrf_checks=True), method)(path)
+    assert response.status_code == 405, path
+    assert response["Allow"] == "GET, HEAD"
