@@ -182,10 +182,17 @@ class Snapshot:
 
     @property
     def draft_names(self) -> list[str]:
-        return sorted(self.info[slug].name for slug in self.drafts)
+        drafts = sorted(self.drafts, key=lambda slug: name_order(self.info[slug].name, slug))
+        return [self.info[slug].name for slug in drafts]
 
     def use_case(self, slug: str) -> UseCaseInfo | None:
         return next((u for u in self.use_cases if u.slug == slug), None)
+
+
+def name_order(name: str, slug: str) -> tuple[str, str]:
+    """The one order of frameworks by name: case-insensitive, then by slug (names may differ
+    only in case), as ``scoring`` breaks ties, whatever the database."""
+    return (name.casefold(), slug)
 
 
 def load_snapshot(version: str = "", drafts: frozenset[str] = frozenset()) -> Snapshot:
@@ -202,10 +209,8 @@ def load_snapshot(version: str = "", drafts: frozenset[str] = frozenset()) -> Sn
         if drafts
         else Q(framework__is_published=True)
     )
-    framework_rows = list(
-        models.Framework.objects.filter(shown)
-        .order_by("name")
-        .values(
+    framework_rows = sorted(
+        models.Framework.objects.filter(shown).values(
             "id",
             "slug",
             "name",
@@ -225,7 +230,11 @@ def load_snapshot(version: str = "", drafts: frozenset[str] = frozenset()) -> Sn
             "last_reviewed",
             "is_published",
             *FACT_COLUMNS.values(),
-        )
+        ),
+        # Sorted here, not by the database: ORDER BY name follows the column's collation
+        # (case-sensitive on SQLite and on a C collation, ignoring spaces and punctuation on
+        # en_US), and every list built from the snapshot must match the ranking's tie-break.
+        key=lambda row: name_order(row["name"], row["slug"]),
     )
 
     levels = defaultdict(list)

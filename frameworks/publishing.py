@@ -21,6 +21,7 @@ from dataclasses import dataclass
 from django.db import transaction
 
 from . import models
+from .catalog import name_order
 from .reasons import give_reason
 
 
@@ -132,7 +133,7 @@ def publish(
             .order_by("pk")
         )
         gaps = stored_missing([row.pk for row in rows])
-        for framework in sorted(rows, key=lambda row: row.name):
+        for framework in sorted(rows, key=lambda row: name_order(row.name, row.slug)):
             if gaps[framework.pk]:
                 refused[framework.name] = gaps[framework.pk]
                 continue

@@ -51,7 +51,8 @@ class HeadToHeadSitemap(Sitemap):
 
     def items(self):
         snapshot = catalog.current_snapshot()
-        slugs = sorted(spec.slug for spec in snapshot.frameworks)
+        # In the catalog's order, like every other list; each pair's address is canonical.
+        slugs = [spec.slug for spec in snapshot.frameworks]
         return [(snapshot.info[a], snapshot.info[b]) for a, b in combinations(slugs, 2)]
 
     def location(self, item):

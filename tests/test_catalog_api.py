@@ -1,10 +1,17 @@
 """/api/frameworks/ and /api/frameworks/{slug}/: the published catalog as JSON, cached per
-catalog version, and CORS open to any origin for reading the API (and only the API)."""
+catalog version, and CORS open to any origin for reading the API (and only the API). Its order
+(by name, ignoring case, then by slug, on any database) is the order of every other list of
+frameworks: the form's choices, the sitemap, the catalog page and the framework page's links."""
+
+import re
+import xml.etree.ElementTree as ET
+from itertools import combinations
 
 import pytest
 from django.urls import reverse
 
-from frameworks import catalog, models
+from frameworks import catalog, models, presentation
+from frameworks.forms import CompareForm
 
 LIST = "/api/frameworks/"
 
@@ -139,3 +146,42 @@ def test_api_page_is_accessible_and_swagger_ui_runs_under_the_csp(live_app, new_
     ]  # fmt: skip
     assert page.js_errors == []
     assert not [line for line in console if "Content Security Policy" in line], console
+
+
+#: (slug, name), created in this order: names that differ in case, two that differ only in
+#: case (the slug decides), one with a space (which some collations, en_US, skip over), and
+#: slugs in another order than the names.
+CASED = [("fw-3", "Bravo"), ("fw-1", "web py"), ("fw-6", "alpha"), ("fw-2", "Webapp"),
+         ("fw-5", "Delta"), ("fw-4", "delta")]  # fmt: skip
+#: By name ignoring case, then slug. A case-sensitive ORDER BY name (SQLite, or PostgreSQL with a
+#: C collation) puts Bravo, Delta and Webapp first; en_US puts Webapp before "web py".
+BY_NAME = ["fw-6", "fw-3", "fw-4", "fw-5", "fw-1", "fw-2"]
+SITEMAP_LOC = "{http://www.sitemaps.org/schemas/sitemap/0.9}loc"
+
+
+def test_every_list_of_frameworks_is_by_name_ignoring_case_then_slug(client, make_framework):
+    for slug, name in CASED:
+        make_framework(slug, name=name, last_reviewed="2026-11-01")
+    catalog.bump_version()
+    snapshot = catalog.current_snapshot()
+
+    api = client.get(LIST).json()
+    assert [f["slug"] for f in api["frameworks"]] == BY_NAME
+    choices = CompareForm(snapshot=snapshot).fields["frameworks"].choices
+    assert [slug for slug, _ in choices] == BY_NAME
+
+    sitemap = ET.fromstring(client.get("/sitemap.xml").content)
+    paths = [re.sub(r"^https?://[^/]+", "", loc.text) for loc in sitemap.iter(SITEMAP_LOC)]
+    assert [p for p in paths if p.startswith("/frameworks/") and p != "/frameworks/"] == [
+        f"/frameworks/{slug}/" for slug in BY_NAME
+    ]
+    assert [p for p in paths if "-vs-" in p] == [
+        f"/compare/{presentation.pair_slug(a, b)}/" for a, b in combinations(BY_NAME, 2)
+    ]
+
+    catalog_page = client.get("/frameworks/").content.decode()
+    shown = re.findall(r'<a href="/frameworks/([^/]+)/" class="stretched-link">', catalog_page)
+    assert shown == BY_NAME
+    framework_page = client.get("/frameworks/fw-2/").content.decode()
+    rivals = re.findall(r'<a href="/compare/([^/]+)/">Webapp vs ', framework_page)
+    assert rivals == [presentation.pair_slug("fw-2", slug) for slug in BY_NAME[:-1]]
