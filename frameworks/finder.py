@@ -58,6 +58,9 @@ def any_release_dates(snapshot: Snapshot) -> bool:
 class Found:
     frameworks: list[FrameworkInfo]
     total: int
+    #: Whether any filter narrowed the list (an order, or a parameter the page does not know,
+    #: such as a campaign tag, is not a search).
+    filtered: bool = False
 
 
 def find(
@@ -95,7 +98,11 @@ def find(
         if recent and not ((released := release_date(info)) and released >= since):
             continue
         wanted.append(info)
-    return Found(sorted(wanted, key=_ORDERS.get(sort, _by_name)), len(snapshot.frameworks))
+    return Found(
+        sorted(wanted, key=_ORDERS.get(sort, _by_name)),
+        len(snapshot.frameworks),
+        filtered=bool(needle or category or license or capabilities or recent),
+    )
 
 
 def _by_name(info: FrameworkInfo):

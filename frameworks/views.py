@@ -437,7 +437,7 @@ def framework_list(request):
     return render(
         request,
         "frameworks/framework_list.html",
-        {"snapshot": snapshot, "form": form, "found": form.find(), "filtered": bool(query)},
+        {"snapshot": snapshot, "form": form, "found": form.find()},
         status=200 if valid else 400,
     )
 

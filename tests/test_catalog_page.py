@@ -98,6 +98,15 @@ def test_recent_and_latest_release_read_release_dates_and_put_unknown_last(shipp
     assert len(latest) == 16  # the undated ones still listed, after
 
 
+def test_only_a_filter_makes_a_search(shipped_catalog):
+    snapshot = catalog.current_snapshot()
+    assert not finder.find(snapshot).filtered
+    assert not finder.find(snapshot, q="  ", sort="-first-release").filtered
+    for asked in ({"q": "fa"}, {"category": "api-first"}, {"license": "MIT"},
+                  {"capabilities": ("orm",)}, {"recent": True}):  # fmt: skip
+        assert finder.find(snapshot, **asked).filtered, asked
+
+
 def test_without_release_dates_recent_matches_nothing_and_says_why(shipped_catalog):
     snapshot = catalog.current_snapshot()
     assert not finder.any_release_dates(snapshot)
@@ -192,9 +201,25 @@ def test_hostile_parameters_never_500(client, shipped_catalog, pairs):
     assert client.get(f"{LIST}?{query}").status_code in (200, 400)
 
 
-def test_unknown_parameters_are_ignored(client, shipped_catalog):
-    response = client.get(LIST, {"utm_source": "newsletter"})
-    assert response.status_code == 200 and len(names(response.content.decode())) == 16
+def test_unknown_parameters_are_ignored_and_are_not_a_search(client, shipped_catalog):
+    for query in ({"utm_source": "newsletter"}, {"utm_source": "x", "q": "  "}):
+        response = client.get(LIST, query)
+        html = response.content.decode()
+        assert response.status_code == 200 and len(names(html)) == 16
+        assert count_line(html) == "<strong>16 of 16 frameworks</strong>."
+        assert "Clear</a>" not in html
+
+
+def test_an_order_alone_is_not_a_search(client, shipped_catalog):
+    html = client.get(LIST, {"sort": "-first-release"}).content.decode()
+    assert count_line(html) == "<strong>16 of 16 frameworks</strong>."
+    assert "Clear</a>" not in html
+
+
+def test_bad_values_keep_the_clear_link(client, shipped_catalog):
+    html = client.get(LIST, {"category": "enterprise", "utm_source": "x"}).content.decode()
+    assert "Clear</a>" in html  # the way back from an address the form refuses
+    assert "match" not in count_line(html)  # every framework is listed, not a search
 
 
 def test_recent_filter_uses_release_dates_once_the_catalog_has_them(
