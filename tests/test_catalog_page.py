@@ -222,6 +222,51 @@ def test_bad_values_keep_the_clear_link(client, shipped_catalog):
     assert "match" not in count_line(html)  # every framework is listed, not a search
 
 
+def recent_box(html):
+    return re.search(r'<input type="checkbox" name="recent"[^>]*>', html).group(0)
+
+
+@pytest.mark.parametrize("value", ["1", "on", "true", "True", " ON "])
+def test_recent_is_on_for_1_on_and_true(client, shipped_catalog, monkeypatch, value):
+    dated = with_release_dates(
+        catalog.current_snapshot(), {"flask": date.today() - timedelta(days=30)}
+    )
+    monkeypatch.setattr(catalog, "current_snapshot", lambda: dated)
+    response = client.get(LIST, {"recent": value})
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert names(html) == ["Flask"] and "1 of 16 frameworks</strong> matches" in count_line(html)
+    assert " checked" in recent_box(html)
+
+
+# Garbage is off, as unticked, rather than an error: the filter only narrows the list, so a
+# value that means nothing shows every framework (finder.ticked says why).
+@pytest.mark.parametrize("value", ["0", "", "false", "FALSE", "off", "no", "zzz", "%ff", "2"])
+def test_recent_is_off_for_0_blank_false_off_and_garbage(
+    client, shipped_catalog, monkeypatch, value
+):
+    dated = with_release_dates(
+        catalog.current_snapshot(), {"flask": date.today() - timedelta(days=30)}
+    )
+    monkeypatch.setattr(catalog, "current_snapshot", lambda: dated)
+    response = client.get(f"{LIST}?recent={value}")
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert len(names(html)) == 16
+    assert count_line(html) == "<strong>16 of 16 frameworks</strong>."
+    assert " checked" not in recent_box(html)
+    assert "Clear</a>" not in html
+
+
+def test_the_last_recent_value_counts_as_for_every_field(client, shipped_catalog, monkeypatch):
+    dated = with_release_dates(
+        catalog.current_snapshot(), {"flask": date.today() - timedelta(days=30)}
+    )
+    monkeypatch.setattr(catalog, "current_snapshot", lambda: dated)
+    assert names(client.get(f"{LIST}?recent=1&recent=0").content.decode()) != ["Flask"]
+    assert names(client.get(f"{LIST}?recent=0&recent=1").content.decode()) == ["Flask"]
+
+
 def test_recent_filter_uses_release_dates_once_the_catalog_has_them(
     client, shipped_catalog, monkeypatch
 ):
