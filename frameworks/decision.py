@@ -112,6 +112,7 @@ def markdown(form, ranking: scoring.Ranking, permalink: str) -> str:
             "chosen": [snapshot.info[s].name for s in form.cleaned_data.get("frameworks") or ()],
             "weights": _weights(form, ranking),
             "required": [snapshot.capability_names.get(s, s) for s in ranking.required],
+            "capability_names": snapshot.capability_names,
             "results": results,
             "winner": winner,
             "winner_info": snapshot.info[winner.slug] if winner else None,

@@ -166,6 +166,25 @@ def test_markdown_says_what_was_asked_decided_and_what_would_change_it(client, s
     assert "puts" in change and "first" in change
 
 
+def test_both_exports_name_capabilities_criteria_and_use_cases_never_slugs(client, shipped_catalog):
+    query = {"require": ["admin", "websockets"], "use_case": "real-time"}
+    capabilities = dict(models.Capability.objects.values_list("slug", "name"))
+    text = client.get(MARKDOWN, query).content.decode()
+    assert "Must-haves: Admin interface; WebSockets." in text
+    options = {row[1]: row[3] for row in render_markdown(text).rows if len(row) == 4}
+    results = client.get("/api/compare/", query).json()
+    assert {len(result["unmet"]) for result in results} >= {1, 2}  # one missing, and both
+    for result in results:
+        unmet = "; ".join(capabilities[slug] for slug in result["unmet"])
+        assert options[result["name"]] == (f"no: lacks {unmet}" if unmet else "yes")
+
+    # The CSV has no must-haves column; its terms are named as the breakdown names them.
+    rows = list(csv.DictReader(io.StringIO(client.get(CSV, query).content.decode())))
+    use_case = models.UseCase.objects.get(slug="real-time").name
+    names = set(models.Criterion.objects.values_list("name", flat=True)) | {f"Fit: {use_case}"}
+    assert {row["criterion"] for row in rows} == names
+
+
 def test_csv_points_add_up_to_each_score(client, shipped_catalog):
     for query in QUERIES:
         response = client.get(CSV, query)
