@@ -303,6 +303,15 @@ class CompareForm(forms.Form):
     def extensions_allowed(self) -> bool:
         return self.cleaned_data.get("extensions") == 1
 
+    def error_summary(self) -> list[tuple[str, str]]:
+        """Each error with the label of its field as the form shows it ("" for the query as a
+        whole): the page speaks to people, the API's parameter names are for programs."""
+        return [
+            ("" if field == "__all__" else self.fields[field].label, str(error))
+            for field, errors in self.errors.items()
+            for error in errors
+        ]
+
     def errors_by_field(self) -> dict[str, list[str]]:
         return {
             ("parameters" if field == "__all__" else field): [str(e) for e in errors]

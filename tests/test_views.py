@@ -74,6 +74,24 @@ def test_bad_parameters_give_clear_errors(client, shipped_catalog, params):
     assert "Please check your requirements" in response.content.decode()
 
 
+def test_the_error_summary_names_fields_by_their_labels(client, shipped_catalog):
+    params = {"use_case": "spaceships", "w-performance": "9", "frameworks": "nope", "w-x": "1"}
+    response = client.get(reverse("frameworks:compare"), params)
+    assert response.status_code == 400
+    html = response.content.decode()
+    summary = html[html.index("errors-summary") : html.index("</ul>", html.index("errors-summary"))]
+    items = [item.split("</li>")[0] for item in summary.split("<li>")[1:]]
+    assert items == [
+        "<strong>Project type</strong>: “spaceships” is not a known use case.",
+        "<strong>Frameworks to compare</strong>: “nope” is not a published framework.",
+        "<strong>Performance</strong>: Ensure this value is less than or equal to 5.",
+        "“w-x” is not a known criterion weight.",
+    ]
+    # The API keeps the parameters' names: they are its contract.
+    api = client.get(reverse("frameworks:api-compare"), params).json()["errors"]
+    assert set(api) == {"use_case", "w-performance", "frameworks", "parameters"}
+
+
 def test_all_zero_weights_explain_themselves(client, shipped_catalog):
     params = {f"w-{c['slug']}": "0" for c in shipped_catalog["criteria"]}
     response = client.get(reverse("frameworks:compare"), params)
