@@ -2,6 +2,7 @@
 
 import copy
 import hashlib
+import re
 from functools import cached_property
 
 from crispy_forms.helper import FormHelper
@@ -49,6 +50,16 @@ def weight_choices(criterion: scoring.CriterionSpec) -> Choices:
     )
 
 
+#: The weights as the buttons send them, the only spellings read. Python's int() also takes
+#: "03", "+3", " 3", "3.0" (after IntegerField's clean-up) and other scripts' digits ("٣"):
+#: each would be scored as 3 but match no button, so the rendered form would show nothing
+#: chosen and drop the weight on the next submit; the API's schema lists these texts.
+_PLAIN_WEIGHTS = {str(i): i for i in range(scoring.WEIGHT_MIN, scoring.WEIGHT_MAX + 1)}
+#: A whole number written plainly but out of range ("9", "-1"): read, so that Django's range
+#: validators say which bound it crosses. Short, so int() never meets a 5000-digit string.
+_PLAIN_INTEGER = re.compile(r"-?[1-9][0-9]{0,8}")
+
+
 class WeightField(forms.IntegerField):
     """A 0-5 weight; empty means "use the use case's preset, else the default"."""
 
@@ -69,6 +80,16 @@ class WeightField(forms.IntegerField):
         )
         self.widget.choices = choices
         self.widget.attrs["class"] = "weight-choice"
+
+    def to_python(self, value):
+        if value in self.empty_values:
+            return None
+        if isinstance(value, str):
+            if value in _PLAIN_WEIGHTS:
+                return _PLAIN_WEIGHTS[value]
+            if _PLAIN_INTEGER.fullmatch(value):
+                return int(value)
+        raise ValidationError(self.error_messages["invalid"], code="invalid")
 
 
 def _choices(snapshot: Snapshot) -> dict:

@@ -21,6 +21,8 @@ from .presentation import WEIGHT_PREFIX
 STRING = {"type": "string"}
 URL = {"type": "string", "description": "An absolute URL, or empty when none is recorded."}
 DATE = {"type": ["string", "null"], "format": "date"}
+#: A criterion's weight as /api/compare/ reads it: one digit.
+WEIGHTS = [str(i) for i in range(scoring.WEIGHT_MIN, scoring.WEIGHT_MAX + 1)]
 
 
 def _object(properties: dict, description: str = "") -> dict:
@@ -283,19 +285,13 @@ def _compare_parameters(snapshot: Snapshot) -> list[dict]:
             {
                 "name": WEIGHT_PREFIX + criterion.slug,
                 "in": "query",
-                "description": f"How much {criterion.name} matters, 0 to {scoring.WEIGHT_MAX}. "
-                f"Missing or empty (as a form sends a blank field): the use case's weight, else "
-                f"the default ({criterion.default_weight}).",
-                "schema": {
-                    "oneOf": [
-                        {
-                            "type": "integer",
-                            "minimum": scoring.WEIGHT_MIN,
-                            "maximum": scoring.WEIGHT_MAX,
-                        },
-                        {"type": "string", "enum": [""]},
-                    ]
-                },
+                "description": f"How much {criterion.name} matters, 0 to {scoring.WEIGHT_MAX}, "
+                f"written as that one digit (as the form's buttons send it: 03, +3 or 3.0 are "
+                f"refused). Missing or empty (as a form sends a blank field): the use case's "
+                f"weight, else the default ({criterion.default_weight}).",
+                # The texts the API reads, not "integer": JSON Schema's integers include 3.0,
+                # which a query would carry as "3.0", and the form refuses it.
+                "schema": {"type": "string", "enum": ["", *WEIGHTS]},
             }
         )
     parameters.append(

@@ -2,6 +2,7 @@
 
 import re
 
+import pytest
 from crispy_forms.utils import render_crispy_form
 
 from frameworks import catalog
@@ -36,12 +37,36 @@ def test_crispy_renders_the_whole_form_from_the_helper_layout(shipped_catalog):
 
 def test_weights_are_cleaned_by_django_with_its_messages(shipped_catalog):
     snapshot = catalog.current_snapshot()
-    form = CompareForm({"w-performance": " 3 "}, snapshot=snapshot)
+    form = CompareForm({"w-performance": "3"}, snapshot=snapshot)
     assert form.is_valid()
     assert form.cleaned_data["w-performance"] == 3
     assert isinstance(form.fields["w-performance"], WeightField)
+    form = CompareForm({"w-performance": ""}, snapshot=snapshot)
+    assert form.is_valid()
+    assert form.cleaned_data["w-performance"] is None  # Auto
     form = CompareForm({"w-performance": "6"}, snapshot=snapshot)
     assert not form.is_valid()
     assert form.errors["w-performance"] == ["Ensure this value is less than or equal to 5."]
     form = CompareForm({"w-performance": "3.5"}, snapshot=snapshot)
     assert form.errors["w-performance"] == ["Enter a whole number from 0 to 5."]
+
+
+#: Spellings int() reads (as 3, or 30 or 0) that match none of the buttons: the form rendered
+#: from them would show no weight chosen, not even Auto, and lose it on the next submit.
+OTHER_SPELLINGS = ["03", "+3", "3.0", " 3", "3 ", " 3 ", "\uff13", "\u0663", "3_0", "-0", "00"]
+
+
+@pytest.mark.parametrize("value", OTHER_SPELLINGS)
+def test_a_weight_is_only_read_as_its_button_sends_it(shipped_catalog, value):
+    form = CompareForm({"w-performance": value}, snapshot=catalog.current_snapshot())
+    assert not form.is_valid()
+    assert form.errors["w-performance"] == ["Enter a whole number from 0 to 5."]
+
+
+@pytest.mark.parametrize("value", ["", "0", "1", "2", "3", "4", "5"])
+def test_every_weight_read_is_shown_chosen_on_the_form(shipped_catalog, value):
+    form = CompareForm({"w-performance": value}, snapshot=catalog.current_snapshot())
+    assert form.is_valid()
+    html = render_crispy_form(form)
+    checked = re.findall(r'<input[^>]*name="w-performance"[^>]*checked>', html)
+    assert len(checked) == 1 and f'value="{value}"' in checked[0]

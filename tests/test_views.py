@@ -74,6 +74,18 @@ def test_bad_parameters_give_clear_errors(client, shipped_catalog, params):
     assert "Please check your requirements" in response.content.decode()
 
 
+@pytest.mark.parametrize("value", ["03", "+3", "3.0", " 3", "\uff13", "\u0663"])
+def test_a_weight_spelled_otherwise_is_refused_not_dropped(client, shipped_catalog, value):
+    """int() reads these as 3, but no button shows them: the page would score 3, show nothing
+    chosen and lose the weight on the next submit. Refused, with the message other bad
+    weights get."""
+    response = client.get(reverse("frameworks:compare"), {"w-performance": value})
+    assert response.status_code == 400
+    html = response.content.decode()
+    assert "<strong>Performance</strong>: Enter a whole number from 0 to 5." in html
+    assert 'id="fieldset-w-performance" aria-describedby' in html and "has-error" in html
+
+
 def test_the_error_summary_names_fields_by_their_labels(client, shipped_catalog):
     params = {"use_case": "spaceships", "w-performance": "9", "frameworks": "nope", "w-x": "1"}
     response = client.get(reverse("frameworks:compare"), params)
