@@ -2,6 +2,7 @@
 
 import copy
 import hashlib
+import json
 import re
 from functools import cached_property
 
@@ -43,9 +44,10 @@ class Choices(BaseChoiceIterator):
         return self
 
 
-def weight_choices(criterion: scoring.CriterionSpec) -> Choices:
+def weight_choices(auto: int) -> Choices:
+    """The buttons of a weight whose "Auto" stands for ``auto``."""
     return Choices(
-        [("", f"Auto ({criterion.default_weight})")]
+        [("", f"Auto ({auto})")]
         + [(str(i), str(i)) for i in range(scoring.WEIGHT_MIN, scoring.WEIGHT_MAX + 1)]
     )
 
@@ -65,7 +67,7 @@ class WeightField(forms.IntegerField):
 
     def __init__(self, *, criterion: scoring.CriterionSpec, choices=None, **kwargs):
         self.criterion = criterion
-        choices = choices or weight_choices(criterion)
+        choices = choices or weight_choices(criterion.default_weight)
         super().__init__(
             required=False,
             min_value=scoring.WEIGHT_MIN,
@@ -92,6 +94,23 @@ class WeightField(forms.IntegerField):
         raise ValidationError(self.error_messages["invalid"], code="invalid")
 
 
+def auto_weights(snapshot: Snapshot) -> dict[str, dict[str, int]]:
+    """The weight "Auto" stands for, by project type slug ("" for none) and criterion slug.
+
+    Worked out by the scoring's own rule, so that each weight's "Auto (N)" says what the
+    ranking will use for the chosen project type.
+    """
+
+    def build():
+        specs = {"": None} | {u.slug: u.spec for u in snapshot.use_cases}
+        return {
+            slug: scoring.resolve_weights(criteria=snapshot.criteria, explicit={}, use_case=spec)
+            for slug, spec in specs.items()
+        }
+
+    return snapshot.derived("auto-weights", build)
+
+
 def _choices(snapshot: Snapshot) -> dict:
     """Every field's choices for this catalog: read-only, so every form may share them."""
 
@@ -103,8 +122,11 @@ def _choices(snapshot: Snapshot) -> dict:
             "require": Choices((c.slug, c.name) for c in snapshot.capabilities),
             "frameworks": Choices((f.slug, f.name) for f in snapshot.frameworks),
         }
-        for criterion in snapshot.criteria:
-            choices["w", criterion.slug] = weight_choices(criterion)
+        # By the weight "Auto" stands for: a handful of sets, whatever the criteria.
+        for weights in auto_weights(snapshot).values():
+            for auto in weights.values():
+                if ("w", auto) not in choices:
+                    choices["w", auto] = weight_choices(auto)
         return choices
 
     return snapshot.derived("form-choices", build)
@@ -138,9 +160,10 @@ class Step(LayoutObject):
 class RememberedField(Field):
     """A field whose markup is kept in the ``fragments`` cache, by catalog version and value.
 
-    A field's markup follows from the catalog (its choices, label and help) and the value the
-    visitor gave, and visitors give few distinct values per field, while crispy's templates cost
-    more than the rest of a results page. A field with an error is rendered afresh.
+    A field's markup follows from the catalog (its choices, label and help), the value the
+    visitor gave and, for a weight, the number its "Auto" stands for (the project type's), and
+    visitors give few distinct values per field, while crispy's templates cost more than the
+    rest of a results page. A field with an error is rendered afresh.
     """
 
     def render(self, form, context, template_pack=TEMPLATE_PACK, **kwargs):
@@ -154,6 +177,7 @@ class RememberedField(Field):
             return render()
         value = form.data.getlist(name) if form.is_bound else None
         key = f"{form.snapshot.version}|{get_script_prefix()}|{self.template}|{name}|{value!r}"
+        key += f"|{form.auto_weights.get(name)}"  # a weight's "Auto (N)"; None for the others
         key = "field:" + hashlib.blake2b(key.encode(), digest_size=16).hexdigest()
         return caches["fragments"].get_or_set(key, render, timeout=None)
 
@@ -225,6 +249,32 @@ class CompareForm(forms.Form):
     def __init__(self, data=None, *, snapshot: Snapshot, **kwargs):
         super().__init__(data, **kwargs)  # each form deep-copies the declared fields
         self.snapshot = snapshot
+        # Each weight's "Auto (N)" names the weight the chosen project type gives it. Read from
+        # the data as the select shows it (before validation: an unknown or missing type
+        # shows "Any project", so the defaults).
+        chosen = self.data.get("use_case") if self.is_bound else None
+        table = auto_weights(snapshot)
+        weights = table.get(chosen, table[""]) if isinstance(chosen, str) else table[""]
+        choices = _choices(snapshot)
+        #: The weight "Auto" stands for, by field name.
+        self.auto_weights = {}
+        for criterion in snapshot.criteria:
+            name = WEIGHT_PREFIX + criterion.slug
+            auto = self.auto_weights[name] = weights[criterion.slug]
+            self.fields[name].widget.choices = choices["w", auto]
+
+    def auto_weights_json(self) -> dict[str, str]:
+        """Each project type's "Auto" weights as JSON, by its slug: the page's script relabels
+        the buttons from them when the visitor picks another type (live results do not
+        re-render the form)."""
+
+        def build():
+            return {
+                slug: json.dumps(weights, separators=(",", ":"))
+                for slug, weights in auto_weights(self.snapshot).items()
+            }
+
+        return self.snapshot.derived("auto-weights-json", build)
 
     @cached_property
     def helper(self) -> FormHelper:
@@ -351,7 +401,7 @@ def _form_class(snapshot: Snapshot) -> type[CompareForm]:
         choices = _choices(snapshot)
         declared = {
             WEIGHT_PREFIX + criterion.slug: WeightField(
-                criterion=criterion, choices=choices["w", criterion.slug]
+                criterion=criterion, choices=choices["w", criterion.default_weight]
             )
             for criterion in snapshot.criteria
         }

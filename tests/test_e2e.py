@@ -108,6 +108,21 @@ def test_visitor_without_javascript_submits_the_form(live_app, new_page):
     assert "/compare/?" in page.locator("#permalink").input_value()
 
 
+def test_auto_follows_the_project_type_the_visitor_picks(live_app, new_page):
+    """Live results leave the form as it is, so compare.js relabels each weight's "Auto"."""
+    page = new_page()
+    page.goto(live_app + "/compare/?use_case=ml-ai")
+    auto = page.locator("label[for='id_w-performance_0']")
+    expect()(auto).to_have_text("Auto (5)")  # ml-ai's preset
+    page.get_by_label("Project type").select_option("")
+    expect()(auto).to_have_text("Auto (3)")  # the default
+    expect()(page).to_have_url(re.compile(r"/compare/$"))  # the results followed too
+    page.goto(live_app + "/")  # the home page's form has no live results
+    page.get_by_label("Project type").select_option("ml-ai")
+    expect()(auto).to_have_text("Auto (5)")
+    assert not page.js_errors
+
+
 @pytest.fixture
 def editor(live_app):
     password = "a-long-editor-passphrase-42"

@@ -1,6 +1,8 @@
 """The requirements form as Django intends: fields per form, Django's own validation."""
 
+import json
 import re
+from html import unescape
 
 import pytest
 from crispy_forms.utils import render_crispy_form
@@ -70,3 +72,41 @@ def test_every_weight_read_is_shown_chosen_on_the_form(shipped_catalog, value):
     html = render_crispy_form(form)
     checked = re.findall(r'<input[^>]*name="w-performance"[^>]*checked>', html)
     assert len(checked) == 1 and f'value="{value}"' in checked[0]
+
+
+def auto_labels(form) -> dict[str, str]:
+    html = render_crispy_form(form)
+    return {
+        slug: re.search(rf'<label[^>]*for="id_w-{slug}_0">([^<]*)</label>', html).group(1)
+        for slug in (c.slug for c in form.snapshot.criteria)
+    }
+
+
+@pytest.mark.parametrize("use_case", ["", "ml-ai", "real-time", "content-sites"])
+def test_auto_names_the_weight_the_project_type_gives(shipped_catalog, use_case):
+    """In "Auto (N)", N is the weight the ranking uses when the visitor leaves it on Auto."""
+    form = CompareForm({"use_case": use_case}, snapshot=catalog.current_snapshot())
+    assert form.is_valid()
+    used = dict(form.ranking().weights)
+    assert auto_labels(form) == {slug: f"Auto ({weight})" for slug, weight in used.items()}
+    if use_case == "ml-ai":
+        assert auto_labels(form)["performance"] == "Auto (5)"  # its preset; the default is 3
+
+
+def test_an_unknown_project_type_shows_the_defaults_as_its_select_does(shipped_catalog):
+    snapshot = catalog.current_snapshot()
+    form = CompareForm({"use_case": "spaceships"}, snapshot=snapshot)
+    assert not form.is_valid()
+    assert auto_labels(form) == {c.slug: f"Auto ({c.default_weight})" for c in snapshot.criteria}
+
+
+def test_each_project_type_carries_its_auto_weights_for_the_script(shipped_catalog):
+    """compare.js relabels "Auto" from the chosen option when the visitor picks another type."""
+    snapshot = catalog.current_snapshot()
+    html = render_crispy_form(CompareForm(snapshot=snapshot))
+    options = re.findall(r'<option value="([^"]*)"[^>]* data-auto-weights="([^"]*)"', html)
+    assert [slug for slug, _ in options] == [""] + [u.slug for u in snapshot.use_cases]
+    for slug, weights in options:
+        form = CompareForm({"use_case": slug}, snapshot=snapshot)
+        assert form.is_valid()
+        assert json.loads(unescape(weights)) == dict(form.ranking().weights)

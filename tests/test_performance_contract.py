@@ -6,6 +6,8 @@ shortcuts to the page's promises. The query budget per request is asserted in te
 (test_queries_per_request_do_not_grow_with_the_catalog).
 """
 
+import re
+
 from django.core.cache import caches
 from django.core.cache.utils import make_template_fragment_key
 from django.urls import reverse
@@ -153,6 +155,25 @@ def test_form_fields_are_rendered_once_per_value(client, shipped_catalog):
     assert rendered({"w-performance": "4"}) == 7  # one per criterion, the first time
     assert rendered({"w-performance": "2"}) == 1
     assert rendered({"w-performance": "2", "frameworks": "flask"}) == 0
+
+
+def test_kept_weight_fields_follow_the_project_type_their_auto_names(client, shipped_catalog):
+    """A weight's "Auto (N)" is the project type's weight: the same value under another type
+    is other markup, kept apart; a type that leaves a weight's Auto alone shares it."""
+    weight = "includes/fields/weight.html"
+
+    def shown(params):
+        response = client.get(COMPARE, params)
+        html = response.content.decode()
+        label = re.search(r'<label[^>]*for="id_w-performance_0">([^<]*)</label>', html)[1]
+        return label, [t.name for t in response.templates].count(weight)
+
+    assert shown({}) == ("Auto (3)", 7)
+    # ml-ai gives performance 5 and keeps the default (3) of one criterion alone.
+    assert shown({"use_case": "ml-ai"}) == ("Auto (5)", 6)
+    # Other answers (not the same page, so not the pages cache) take each type's own markup.
+    assert shown({"frameworks": "flask"}) == ("Auto (3)", 0)
+    assert shown({"use_case": "ml-ai", "frameworks": "flask"}) == ("Auto (5)", 0)
 
 
 def test_a_page_larger_than_the_bound_is_served_but_not_kept(client, shipped_catalog, settings):

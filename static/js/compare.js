@@ -50,6 +50,27 @@
     return score ? text + " leads with " + score.textContent.trim() + " out of 100." : text + ".";
   }
 
+  // Each weight's "Auto (N)" names what the chosen project type gives it. The server writes
+  // it for the type in the address; the live results do not re-render the form, so follow
+  // the select here, from the weights each of its options carries (the same words as
+  // forms.weight_choices).
+  function followProjectType(form) {
+    var select = form.querySelector("select[name=use_case]");
+    if (!select) return;
+    function relabel() {
+      var option = select.options[select.selectedIndex];
+      if (!option || !option.dataset.autoWeights) return;
+      var weights = JSON.parse(option.dataset.autoWeights);
+      Object.keys(weights).forEach(function (slug) {
+        var input = form.querySelector('input[name="w-' + slug + '"][value=""]');
+        var label = input && form.querySelector('label[for="' + input.id + '"]');
+        if (label) label.textContent = "Auto (" + weights[slug] + ")";
+      });
+    }
+    select.addEventListener("change", relabel);
+    relabel();  // a browser may restore another type than the page was written for
+  }
+
   document.addEventListener("DOMContentLoaded", function () {
     var form = document.getElementById("compare-form");
     var results = document.getElementById("results");
@@ -57,6 +78,7 @@
     var panel = document.getElementById("form-panel");
     bindCopy(document);
     if (!form) return;
+    followProjectType(form);
 
     form.addEventListener("submit", function (event) {
       event.preventDefault();
