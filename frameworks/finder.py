@@ -17,12 +17,6 @@ from .catalog import FrameworkInfo, Snapshot, name_order
 HAS_CAPABILITY = frozenset({"built_in", "partial"})
 RECENT = timedelta(days=365)
 
-#: The values that tick a box in an address: what the page's own checkbox sends ("1"), what a
-#: checkbox without a value sends ("on"), and "true". Everything else leaves it unticked.
-TICKED = frozenset({"1", "on", "true"})
-#: The page's checkboxes (the capability boxes are choices, checked against the catalog).
-CHECKBOXES = ("recent",)
-
 #: The orders the page offers: (value in the query string, label).
 SORTS = (
     ("name", "Name (A to Z)"),
@@ -58,30 +52,6 @@ def any_release_dates(snapshot: Snapshot) -> bool:
         "any-release-dates",
         lambda: any(release_date(i) is not None for i in snapshot.info.values()),
     )
-
-
-def ticked(value) -> bool:
-    """Whether a checkbox's value in an address means "on".
-
-    Django's CheckboxInput takes any string but "false" as ticked, so "recent=0" switched the
-    filter on. Here only the words in ``TICKED`` do (in any case); "", "0", "off" and "false"
-    are off, and so is a value that means neither: the filter only ever narrows the list, so
-    ignoring a garbled one shows every framework rather than a surprising subset.
-    """
-    return str(value).strip().casefold() in TICKED
-
-
-def checkboxes_read(query):
-    """``query`` (a QueryDict) with each of the page's checkboxes as the form should read it:
-    "1" when ``ticked``, absent otherwise. Its last value counts, as for Django's widgets."""
-    data = query.copy()
-    for name in CHECKBOXES:
-        if name in data:
-            if ticked(data[name]):
-                data[name] = "1"
-            else:
-                del data[name]
-    return data
 
 
 @dataclass(frozen=True)

@@ -416,6 +416,18 @@ def _form_class(snapshot: Snapshot) -> type[CompareForm]:
     return snapshot.derived("form-class", build)
 
 
+class AddressCheckbox(forms.CheckboxInput):
+    """A checkbox read from an address as people write it: ticked by "1" (what the box sends),
+    "on" or "true", in any case. Django's CheckboxInput takes every value but "false" as
+    ticked, so "recent=0" switched the filter on; here "0", "off" and garbage leave it off (a
+    filter only narrows the list, so an unreadable one shows every framework)."""
+
+    TICKED = frozenset({"1", "on", "true"})
+
+    def value_from_datadict(self, data, files, name):
+        return str(data.get(name, "")).strip().casefold() in self.TICKED
+
+
 class CatalogForm(forms.Form):
     """The catalog page's search, filters and order: every one a GET parameter, all optional."""
 
@@ -432,7 +444,9 @@ class CatalogForm(forms.Form):
     capability = forms.MultipleChoiceField(
         label="Has built in", required=False, widget=forms.CheckboxSelectMultiple
     )
-    recent = forms.BooleanField(label="Released in the last year", required=False)
+    recent = forms.BooleanField(
+        label="Released in the last year", required=False, widget=AddressCheckbox
+    )
     sort = forms.ChoiceField(
         label="Sort by", required=False, choices=finder.SORTS,
         widget=forms.Select(attrs={"class": "form-select"}),

@@ -28,7 +28,6 @@ from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import condition, require_safe
 
 from . import api, catalog, decision, errors, openapi, paths, presentation, preview, share_image
-from .finder import checkboxes_read
 from .forms import CatalogForm, CompareForm
 from .scoring import CLOSE_MARGIN, mid_sentence
 from .sitemaps import SITEMAPS
@@ -433,8 +432,7 @@ def framework_list(request):
     query = _query(request)
     if query is None:
         raise BadRequest("Too many parameters.")
-    # The form's checkbox would take recent=0 as ticked: the finder reads it as people mean it.
-    form = CatalogForm(checkboxes_read(query), snapshot=snapshot)
+    form = CatalogForm(query, snapshot=snapshot)
     valid = form.is_valid()
     return render(
         request,

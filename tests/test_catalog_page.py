@@ -240,7 +240,7 @@ def test_recent_is_on_for_1_on_and_true(client, shipped_catalog, monkeypatch, va
 
 
 # Garbage is off, as unticked, rather than an error: the filter only narrows the list, so a
-# value that means nothing shows every framework (finder.ticked says why).
+# value that means nothing shows every framework (forms.AddressCheckbox says why).
 @pytest.mark.parametrize("value", ["0", "", "false", "FALSE", "off", "no", "zzz", "%ff", "2"])
 def test_recent_is_off_for_0_blank_false_off_and_garbage(
     client, shipped_catalog, monkeypatch, value
