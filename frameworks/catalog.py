@@ -182,17 +182,11 @@ class Snapshot:
 
     @property
     def draft_names(self) -> list[str]:
-        drafts = sorted(self.drafts, key=lambda slug: name_order(self.info[slug].name, slug))
+        drafts = sorted(self.drafts, key=lambda slug: scoring.name_key(self.info[slug].name, slug))
         return [self.info[slug].name for slug in drafts]
 
     def use_case(self, slug: str) -> UseCaseInfo | None:
         return next((u for u in self.use_cases if u.slug == slug), None)
-
-
-def name_order(name: str, slug: str) -> tuple[str, str]:
-    """The one order of frameworks by name: case-insensitive, then by slug (names may differ
-    only in case), as ``scoring`` breaks ties, whatever the database."""
-    return (name.casefold(), slug)
 
 
 def load_snapshot(version: str = "", drafts: frozenset[str] = frozenset()) -> Snapshot:
@@ -234,7 +228,7 @@ def load_snapshot(version: str = "", drafts: frozenset[str] = frozenset()) -> Sn
         # Sorted here, not by the database: ORDER BY name follows the column's collation
         # (case-sensitive on SQLite and on a C collation, ignoring spaces and punctuation on
         # en_US), and every list built from the snapshot must match the ranking's tie-break.
-        key=lambda row: name_order(row["name"], row["slug"]),
+        key=lambda row: scoring.name_key(row["name"], row["slug"]),
     )
 
     levels = defaultdict(list)

@@ -10,7 +10,8 @@ import re
 from dataclasses import dataclass
 from datetime import date, timedelta
 
-from .catalog import FrameworkInfo, Snapshot, name_order
+from .catalog import FrameworkInfo, Snapshot
+from .scoring import name_key
 
 #: Supports that count as "has the capability": built in, fully or in part. An extension is
 #: something the visitor adds and maintains, so it does not count.
@@ -106,7 +107,7 @@ def find(
 
 
 def _by_name(info: FrameworkInfo):
-    return name_order(info.name, info.slug)
+    return name_key(info.name, info.slug)
 
 
 def _unknown_last(value, *, newest_first: bool):

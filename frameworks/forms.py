@@ -177,7 +177,7 @@ class RememberedField(Field):
             return render()
         value = form.data.getlist(name) if form.is_bound else None
         key = f"{form.snapshot.version}|{get_script_prefix()}|{self.template}|{name}|{value!r}"
-        key += f"|{form.auto_weights.get(name)}"  # a weight's "Auto (N)"; None for the others
+        key += f"|{form.auto_by_field.get(name)}"  # a weight's "Auto (N)"; None for the others
         key = "field:" + hashlib.blake2b(key.encode(), digest_size=16).hexdigest()
         return caches["fragments"].get_or_set(key, render, timeout=None)
 
@@ -257,10 +257,10 @@ class CompareForm(forms.Form):
         weights = table.get(chosen, table[""]) if isinstance(chosen, str) else table[""]
         choices = _choices(snapshot)
         #: The weight "Auto" stands for, by field name.
-        self.auto_weights = {}
+        self.auto_by_field = {}
         for criterion in snapshot.criteria:
             name = WEIGHT_PREFIX + criterion.slug
-            auto = self.auto_weights[name] = weights[criterion.slug]
+            auto = self.auto_by_field[name] = weights[criterion.slug]
             self.fields[name].widget.choices = choices["w", auto]
 
     def auto_weights_json(self) -> dict[str, str]:
@@ -378,7 +378,7 @@ class CompareForm(forms.Form):
         """Each error with the label of its field as the form shows it ("" for the query as a
         whole): the page speaks to people, the API's parameter names are for programs."""
         return [
-            ("" if field == "__all__" else self.fields[field].label, str(error))
+            ("" if field == "__all__" else self[field].label, str(error))
             for field, errors in self.errors.items()
             for error in errors
         ]

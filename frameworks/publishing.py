@@ -21,8 +21,8 @@ from dataclasses import dataclass
 from django.db import transaction
 
 from . import models
-from .catalog import name_order
 from .reasons import give_reason
+from .scoring import name_key
 
 
 @dataclass(frozen=True, slots=True)
@@ -133,7 +133,7 @@ def publish(
             .order_by("pk")
         )
         gaps = stored_missing([row.pk for row in rows])
-        for framework in sorted(rows, key=lambda row: name_order(row.name, row.slug)):
+        for framework in sorted(rows, key=lambda row: name_key(row.name, row.slug)):
             if gaps[framework.pk]:
                 refused[framework.name] = gaps[framework.pk]
                 continue

@@ -336,7 +336,7 @@ class Table:
         rows = [self.row(framework) for framework in frameworks]
         by_name = sorted(
             range(len(frameworks)),
-            key=lambda i: (frameworks[i].name.casefold(), frameworks[i].slug),
+            key=lambda i: name_key(frameworks[i].name, frameworks[i].slug),
         )
         name_order = [0] * len(frameworks)
         for place, index in enumerate(by_name):
@@ -844,7 +844,7 @@ def smallest_change(
     top = max(num for num, _ in shifted)
     new_leader = min(
         (framework for num, framework in shifted if num == top),
-        key=lambda f: (f.name.casefold(), f.slug),
+        key=lambda f: name_key(f.name, f.slug),
     )
     return WeightChange(
         criterion=criterion.slug,
@@ -856,12 +856,19 @@ def smallest_change(
     )
 
 
+def name_key(name: str, slug: str) -> tuple[str, str]:
+    """The one order of frameworks by name: case-insensitive, then by slug (names may differ
+    only in case). Ties in score break by it, and every list of frameworks follows it, whatever
+    the database's collation."""
+    return (name.casefold(), slug)
+
+
 def mid_sentence(name: str) -> str:
     """``name`` as it reads inside a sentence: "Real-time apps (chat, IoT)" becomes "real-time
-    apps (chat, IoT)", while a name that starts with an acronym ("ML and AI back ends") and the
-    acronyms inside a name keep their capitals."""
+    apps (chat, IoT)", while a name whose first word has capitals past its first letter (an
+    acronym or a brand: "ML and AI back ends", "OpenAPI docs") keeps them all."""
     first_word = name.split(" ", 1)[0]
-    if len(first_word) > 1 and first_word[1].isupper():
+    if any(letter.isupper() for letter in first_word[1:]):
         return name
     return name[:1].lower() + name[1:]
 

@@ -6,7 +6,7 @@ from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from frameworks import catalog, presentation
+from frameworks import catalog, presentation, urls
 
 
 def test_home_shows_the_form_with_real_labels(client, shipped_catalog):
@@ -47,6 +47,29 @@ def test_compare_shows_winner_guidance_and_what_would_change(client, shipped_cat
     html = response.content.decode()
     assert winner_info.choose_if[:40] in html
     assert "What would change the answer" in html
+
+
+@pytest.mark.parametrize(
+    "query",
+    [{}, {"require": "orm", "use_case": "rest-apis-microservices"}],
+    ids=["defaults", "a must-have that rules out higher scores"],
+)
+def test_no_weight_change_is_claimed_only_when_none_exists(client, shipped_catalog, query):
+    # Tried by brute force through the API: every weight of every criterion, one at a time.
+    html = client.get(reverse("frameworks:compare"), query).content.decode()
+    claim = "no single weight change gives another framework"
+    assert claim in html  # both queries are ones where the search finds nothing
+    assert ("that meets your must-haves a higher score" in html) == bool(query)
+    answer = client.get(reverse("frameworks:api-compare"), query).json()
+    winner = answer[0]["framework"]
+    for criterion in shipped_catalog["criteria"]:
+        for weight in range(6):
+            changed = client.get(
+                reverse("frameworks:api-compare"), {**query, f"w-{criterion['slug']}": weight}
+            ).json()
+            eligible = {r["framework"]: r["score"] for r in changed if r["eligible"]}
+            ahead = [slug for slug, score in eligible.items() if score > eligible[winner]]
+            assert not ahead, (criterion["slug"], weight, ahead)
 
 
 def test_invalid_weight_re_renders_with_field_errors_not_500(client, shipped_catalog):
@@ -263,6 +286,15 @@ READ_ONLY = [
     "/frameworks/", "/frameworks/django/", "/methodology/", "/robots.txt", "/sitemap.xml",
     "/api/compare/", "/api/frameworks/", "/api/frameworks/django/", "/api/schema/", "/api/docs/",
 ]  # fmt: skip
+
+
+def test_every_public_address_but_the_suggestion_forms_is_read_only():
+    # So that READ_ONLY below cannot miss a new page: every route outside the suggestion forms
+    # (which take a POST, with its CSRF check) is wrapped by views.read_only.
+    routes = [p for p in urls.urlpatterns if not str(p.pattern).startswith("suggest/")]
+    assert len(routes) == len(READ_ONLY)
+    for route in routes:
+        assert getattr(route.callback, "csrf_exempt", False), route.pattern
 
 
 @pytest.mark.parametrize("method", ["post", "put", "delete"])
